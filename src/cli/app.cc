@@ -1,0 +1,124 @@
+#include "cli/app.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace truthbyte::cli {
+namespace {
+
+// "--cors-origins" -> "TRUTHBYTE_CORS_ORIGINS": every option can come from
+// the environment (SPEC section 2).
+std::string EnvName(const std::string& flag) {
+  std::string name = "TRUTHBYTE_";
+  for (char c : flag.substr(flag.find_first_not_of('-'))) {
+    name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return name;
+}
+
+template <typename T>
+CLI::Option* AddOption(CLI::App* app, const std::string& flag, T& value, const std::string& help) {
+  return app->add_option(flag, value, help)->envname(EnvName(flag));
+}
+
+CLI::Option* AddFlag(CLI::App* app, const std::string& flag, bool& value, const std::string& help) {
+  return app->add_flag(flag, value, help)->envname(EnvName(flag));
+}
+
+}  // namespace
+
+int RunTruthbyte(int argc, char** argv) {
+  CLI::App app{"TruthByte: the backend of a crowdsourced \"True or False?\" game.", "truthbyte"};
+  app.set_version_flag("--version", TRUTHBYTE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  StoreOptions store;
+  AddOption(&app, "--store", store.url, "Where the data lives: sqlite:PATH or dynamodb:")->capture_default_str();
+  AddOption(&app, "--env", store.env, "Environment (DynamoDB table prefix)")->capture_default_str();
+  AddOption(&app, "--region", store.region, "AWS region for the dynamodb store");
+  AddOption(&app, "--endpoint", store.endpoint, "DynamoDB endpoint URL (for local engines)");
+
+  int exit_code = 0;
+
+  auto* init = app.add_subcommand("init", "Create the storage schema (idempotent)");
+  init->callback([&] { exit_code = RunInit(store, std::cout); });
+
+  ImportOptions import_options;
+  bool import_starter = false;
+  auto* import = app.add_subcommand("import", "Load questions from JSON Lines files (upsert by id)");
+  import->add_option("files", import_options.files, "Files in BoolQ, seed, curated or full format");
+  AddFlag(import, "--strict", import_options.strict, "Abort on the first bad line and import nothing");
+  AddFlag(import, "--starter", import_starter, "Also import the bundled starter questions");
+  import->callback([&] {
+    if (import_starter) import_options.files.insert(import_options.files.begin(), StarterQuestionsPath());
+    if (import_options.files.empty()) {
+      exit_code = Fail("import needs at least one FILE (or --starter)");
+      return;
+    }
+    exit_code = RunImport(store, import_options, std::cout);
+  });
+
+  ExportOptions export_options;
+  auto* exp = app.add_subcommand("export", "Write questions, answers, users or submissions as JSON Lines");
+  AddOption(exp, "--what", export_options.what, "questions, answers, users or submissions")
+      ->check(CLI::IsMember({"questions", "answers", "users", "submissions"}))
+      ->capture_default_str();
+  AddOption(exp, "--out", export_options.out_path, "Write to FILE instead of standard output");
+  exp->callback([&] { exit_code = RunExport(store, export_options, std::cout); });
+
+  bool categories_json = false;
+  auto* categories = app.add_subcommand("categories", "List categories with their question counts");
+  AddFlag(categories, "--json", categories_json, "Print JSON");
+  categories->callback([&] { exit_code = RunCategories(store, categories_json, std::cout); });
+
+  std::string daily_date;
+  bool daily_json = false;
+  auto* daily = app.add_subcommand("daily", "Print a day's challenge (frozen at first use)");
+  AddOption(daily, "--date", daily_date, "UTC date YYYY-MM-DD (default: today)");
+  AddFlag(daily, "--json", daily_json, "Print JSON");
+  daily->callback([&] { exit_code = RunDaily(store, daily_date, daily_json, std::cout); });
+
+  auto* reindex = app.add_subcommand("reindex", "Rebuild the category index and counts from the questions");
+  reindex->callback([&] { exit_code = RunReindex(store, std::cout); });
+
+  GenerateOptions generate;
+  auto* gen = app.add_subcommand("gen-questions", "Write N synthetic questions (full format) for benchmarks");
+  gen->add_option("N", generate.count, "How many questions")->required()->check(CLI::Range(0LL, 100000000LL));
+  AddOption(gen, "--seed", generate.seed, "Seed; the same seed gives the same questions")->capture_default_str();
+  AddOption(gen, "--prefix", generate.id_prefix, "Id prefix")->capture_default_str();
+  AddOption(gen, "--out", generate.out_path, "Write to FILE instead of standard output");
+  gen->callback([&] { exit_code = RunGenerate(generate, std::cout); });
+
+  auto* moderate = app.add_subcommand("moderate", "The moderation queue of proposed questions");
+  moderate->require_subcommand(1);
+  int list_limit = 100;
+  auto* mod_list = moderate->add_subcommand("list", "List pending submissions, oldest first");
+  AddOption(mod_list, "--limit", list_limit, "At most this many")->check(CLI::Range(1, 10000))->capture_default_str();
+  mod_list->callback([&] { exit_code = RunModerateList(store, list_limit, std::cout); });
+  std::string decide_id, reviewer = "operator", notes;
+  auto* approve = moderate->add_subcommand("approve", "Approve a submission and publish its question");
+  approve->add_option("ID", decide_id, "Submission id")->required();
+  AddOption(approve, "--reviewer", reviewer, "Reviewer name recorded with the decision")->capture_default_str();
+  AddOption(approve, "--notes", notes, "Reviewer notes");
+  approve->callback([&] { exit_code = RunModerateDecide(store, decide_id, true, reviewer, notes, std::cout); });
+  auto* reject = moderate->add_subcommand("reject", "Reject a submission");
+  reject->add_option("ID", decide_id, "Submission id")->required();
+  AddOption(reject, "--reviewer", reviewer, "Reviewer name recorded with the decision")->capture_default_str();
+  AddOption(reject, "--notes", notes, "Reviewer notes");
+  reject->callback([&] { exit_code = RunModerateDecide(store, decide_id, false, reviewer, notes, std::cout); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "truthbyte: " << e.what() << "\nRun 'truthbyte --help' for usage." << std::endl;
+    return 2;
+  }
+  return exit_code;
+}
+
+}  // namespace truthbyte::cli

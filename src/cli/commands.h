@@ -1,0 +1,78 @@
+// The operator commands. Each returns the process exit code (0 success,
+// 1 failure with one line on stderr) and writes its output to `out`.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/status.h"
+#include "store/open_store.h"
+
+namespace truthbyte::cli {
+
+// Prints "truthbyte: <message>" on stderr and returns 1.
+int Fail(const std::string& message);
+int Fail(const Status& status);
+
+struct ImportOptions {
+  std::vector<std::string> files;
+  bool strict = false;
+  std::size_t batch_size = 5000;
+};
+int RunImport(const StoreOptions& store, const ImportOptions& options, std::ostream& out);
+
+struct ExportOptions {
+  std::string what = "questions";  // questions | answers | users | submissions
+  std::string out_path;            // empty: stdout
+};
+int RunExport(const StoreOptions& store, const ExportOptions& options, std::ostream& out);
+
+int RunInit(const StoreOptions& store, std::ostream& out);
+int RunCategories(const StoreOptions& store, bool json, std::ostream& out);
+int RunDaily(const StoreOptions& store, const std::string& date, bool json, std::ostream& out);
+int RunReindex(const StoreOptions& store, std::ostream& out);
+
+struct GenerateOptions {
+  std::int64_t count = 0;
+  std::uint64_t seed = 1;
+  std::string id_prefix = "gen-";
+  std::string out_path;  // empty: stdout
+};
+int RunGenerate(const GenerateOptions& options, std::ostream& out);
+
+int RunModerateList(const StoreOptions& store, int limit, std::ostream& out);
+int RunModerateDecide(const StoreOptions& store, const std::string& id, bool approve, const std::string& reviewer,
+                      const std::string& notes, std::ostream& out);
+
+// The bundled starter question file: $TRUTHBYTE_STARTER_FILE, else the
+// installed copy beside the binary (../share/truthbyte), else the source tree.
+std::string StarterQuestionsPath();
+
+// Current time as ISO-8601 UTC with milliseconds.
+std::string NowIso();
+CivilDate TodayUtc();
+
+// Writes to a temporary file beside `path` and renames it into place on
+// Commit(), so a failed export never leaves a partial file behind.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  Status Open();
+  std::ostream& stream();
+  Status Commit();
+
+ private:
+  std::string path_;
+  std::string tmp_path_;
+  std::unique_ptr<std::ofstream> file_;
+  bool committed_ = false;
+};
+
+}  // namespace truthbyte::cli

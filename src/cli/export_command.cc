@@ -1,0 +1,89 @@
+// truthbyte export: JSON Lines of questions, answers, users or submissions.
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/question_format.h"
+#include "core/record_json.h"
+
+namespace truthbyte::cli {
+namespace {
+
+template <typename Record, typename ToJson>
+Visitor<Record> WriteLines(std::ostream& os, ToJson to_json) {
+  return [&os, to_json](const Record& r) -> Status {
+    os << to_json(r) << '\n';
+    return os ? Status::Ok() : Status::IoError("cannot write the export");
+  };
+}
+
+std::string JsonLine(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+int RunExport(const StoreOptions& store_options, const ExportOptions& options, std::ostream& out) {
+  auto store = OpenStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+  Store& s = **store;
+
+  std::optional<AtomicFile> file;
+  std::ostream* os = &out;
+  if (!options.out_path.empty()) {
+    file.emplace(options.out_path);
+    if (Status st = file->Open(); !st.ok()) return Fail(st);
+    os = &file->stream();
+  }
+
+  Status status;
+  if (options.what == "questions") {
+    status = s.ScanQuestions(WriteLines<Question>(*os, [](const Question& q) { return QuestionToJsonLine(q); }));
+  } else if (options.what == "answers") {
+    status = s.ScanAnswers(WriteLines<Answer>(*os, [](const Answer& a) { return JsonLine(AnswerToJson(a)); }));
+  } else if (options.what == "users") {
+    status = s.ScanUsers(WriteLines<User>(*os, [](const User& u) { return JsonLine(UserToJson(u)); }));
+  } else if (options.what == "submissions") {
+    status = s.ScanSubmissions(
+        WriteLines<Submission>(*os, [](const Submission& x) { return JsonLine(SubmissionToJson(x)); }));
+  } else {
+    return Fail("--what must be questions, answers, users or submissions");
+  }
+  if (!status.ok()) return Fail(status);
+  if (file) {
+    if (Status st = file->Commit(); !st.ok()) return Fail(st);
+  } else {
+    os->flush();
+    if (!*os) return Fail("cannot write the export to standard output");
+  }
+  return 0;
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {}
+
+AtomicFile::~AtomicFile() {
+  if (file_ && !committed_) {
+    file_->close();
+    std::remove(tmp_path_.c_str());
+  }
+}
+
+Status AtomicFile::Open() {
+  file_ = std::make_unique<std::ofstream>(tmp_path_, std::ios::binary | std::ios::trunc);
+  if (!*file_) return Status::IoError("cannot write " + path_);
+  return Status::Ok();
+}
+
+std::ostream& AtomicFile::stream() { return *file_; }
+
+Status AtomicFile::Commit() {
+  file_->flush();
+  file_->close();
+  if (file_->fail()) return Status::IoError("cannot write " + path_);
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) return Status::IoError("cannot write " + path_);
+  committed_ = true;
+  return Status::Ok();
+}
+
+}  // namespace truthbyte::cli

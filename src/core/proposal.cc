@@ -1,0 +1,173 @@
+#include "core/proposal.h"
+
+#include <regex>
+
+#include "core/question.h"
+#include "core/question_format.h"
+#include "core/text.h"
+
+namespace truthbyte {
+namespace {
+
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7f && c <= 0x9f); }
+
+bool HasControl(const std::string& s, bool allow_newlines) {
+  for (char32_t c : DecodeUtf8(s)) {
+    if (allow_newlines && (c == '\n' || c == '\t')) continue;
+    if (IsControl(c)) return true;
+  }
+  return false;
+}
+
+// Finds `key`, else `legacy_key`; nullptr when neither is present and not null.
+const nlohmann::json* Field(const nlohmann::json& body, const char* key, const char* legacy_key = nullptr) {
+  auto it = body.find(key);
+  if (it != body.end() && !it->is_null()) return &*it;
+  if (legacy_key) {
+    it = body.find(legacy_key);
+    if (it != body.end() && !it->is_null()) return &*it;
+  }
+  return nullptr;
+}
+
+class ProblemList {
+ public:
+  explicit ProblemList(std::vector<ProposalProblem>* out) : out_(out) {}
+  void Add(std::string field, std::string message) { out_->push_back({std::move(field), std::move(message)}); }
+
+ private:
+  std::vector<ProposalProblem>* out_;
+};
+
+// Checks the rules every free-text field shares; returns the trimmed text.
+std::string CheckText(const nlohmann::json* value, const std::string& field, std::size_t max_chars,
+                      bool allow_newlines, ProblemList& problems) {
+  if (!value) return {};
+  if (!value->is_string()) {
+    problems.Add(field, "must be a string");
+    return {};
+  }
+  const std::string& raw = value->get_ref<const std::string&>();
+  if (!IsValidUtf8(raw)) {
+    problems.Add(field, "must be valid UTF-8");
+    return {};
+  }
+  std::string text(TrimWhitespace(raw));
+  if (CountCodePoints(text) > max_chars)
+    problems.Add(field, "must be at most " + std::to_string(max_chars) + " characters");
+  if (HasControl(text, allow_newlines)) problems.Add(field, "must not contain control characters");
+  if (std::string pattern = FindUnsafePattern(text); !pattern.empty())
+    problems.Add(field, "must not contain \"" + pattern + "\"");
+  return text;
+}
+
+}  // namespace
+
+std::string FindUnsafePattern(const std::string& text) {
+  static const char* const kPatterns[] = {"<script", "javascript:", "data:", "vbscript:", "eval(",
+                                          "document.", "window.", "\\x", "\\u", "%3c", "%3e", "&#"};
+  const std::string lower = ToLowerAscii(text);
+  for (const char* p : kPatterns)
+    if (lower.find(p) != std::string::npos) return p;
+  // Inline event handlers: "on" + letters + optional spaces + "=".
+  static const std::regex kHandler(R"(\bon[a-z]+\s*=)");
+  std::smatch m;
+  if (std::regex_search(lower, m, kHandler)) return m.str();
+  return {};
+}
+
+bool HasLongRun(const std::string& text, std::size_t max_run) {
+  std::size_t run = 0;
+  char32_t prev = 0;
+  for (char32_t c : DecodeUtf8(text)) {
+    run = (run > 0 && c == prev) ? run + 1 : 1;
+    if (run > max_run) return true;
+    prev = c;
+  }
+  return false;
+}
+
+std::size_t CountLetters(const std::string& text) {
+  std::size_t n = 0;
+  for (char32_t c : DecodeUtf8(text)) {
+    const bool ascii_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    // Letters of other scripts; leaves out the symbol, punctuation and
+    // emoji blocks so that "?????" or emoji do not count.
+    const bool other_letter = (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7) ||
+                              (c >= 0x3040 && c < 0xFE00);
+    n += ascii_letter || other_letter;
+  }
+  return n;
+}
+
+bool IsValidCategoryName(const std::string& name) {
+  if (name.empty() || name.size() > 50) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == ' ' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+ProposalCheck CheckProposal(const nlohmann::json& body) {
+  ProposalCheck check;
+  ProblemList problems(&check.problems);
+  if (!body.is_object()) {
+    problems.Add("body", "must be a JSON object");
+    return check;
+  }
+  Proposal& p = check.proposal;
+
+  const nlohmann::json* question = Field(body, "question");
+  if (!question) {
+    problems.Add("question", "is required");
+  } else {
+    p.question = CheckText(question, "question", kProposalMaxQuestionChars, false, problems);
+    if (question->is_string()) {
+      if (CountCodePoints(p.question) < kProposalMinQuestionChars)
+        problems.Add("question", "must be at least " + std::to_string(kProposalMinQuestionChars) + " characters");
+      if (p.question.empty() || (p.question.back() != '?' && p.question.back() != '.' && p.question.back() != '!'))
+        problems.Add("question", "must end with ?, . or !");
+      if (CountLetters(p.question) < 5) problems.Add("question", "must contain at least 5 letters");
+      if (HasLongRun(p.question, 4)) problems.Add("question", "must not repeat a character more than 4 times in a row");
+    }
+  }
+  p.title = CheckText(Field(body, "title"), "title", kProposalMaxTitleChars, false, problems);
+  p.passage = CheckText(Field(body, "passage"), "passage", kProposalMaxPassageChars, true, problems);
+
+  const nlohmann::json* answer = Field(body, "answer", "suggested_answer");
+  if (!answer) {
+    problems.Add("answer", "is required");
+  } else if (!answer->is_boolean()) {
+    problems.Add("answer", "must be true or false");
+  } else {
+    p.answer = answer->get<bool>();
+  }
+
+  const nlohmann::json* categories = Field(body, "categories", "tags");
+  if (!categories) {
+    problems.Add("categories", "is required");
+  } else if (!categories->is_array()) {
+    problems.Add("categories", "must be a list of strings");
+  } else if (categories->empty() || categories->size() > kProposalMaxCategories) {
+    problems.Add("categories", "must have 1 to " + std::to_string(kProposalMaxCategories) + " entries");
+  } else {
+    std::vector<std::string> names;
+    for (const auto& c : *categories) {
+      if (!c.is_string() || !IsValidCategoryName(c.get_ref<const std::string&>())) {
+        problems.Add("categories", "each must be 1-50 letters, digits, spaces, _ or -");
+        break;
+      }
+      names.push_back(c.get<std::string>());
+    }
+    p.categories = NormaliseCategories(names);
+  }
+
+  if (const nlohmann::json* difficulty = Field(body, "difficulty")) {
+    if (!ReadDifficulty(*difficulty, &p.difficulty)) problems.Add("difficulty", "must be an integer from 1 to 5");
+  }
+  return check;
+}
+
+}  // namespace truthbyte

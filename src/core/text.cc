@@ -1,0 +1,102 @@
+#include "core/text.h"
+
+#include <cstdint>
+
+namespace truthbyte {
+namespace {
+
+// Decodes one code point at s[i]; returns its length, or 0 if malformed.
+std::size_t DecodeOne(std::string_view s, std::size_t i, char32_t* out) {
+  const auto b0 = static_cast<std::uint8_t>(s[i]);
+  if (b0 < 0x80) {
+    *out = b0;
+    return 1;
+  }
+  std::size_t len;
+  char32_t cp;
+  char32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<std::uint8_t>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  *out = cp;
+  return len;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp;
+    std::size_t n = DecodeOne(s, i, &cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::vector<char32_t> DecodeUtf8(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0xFFFD;
+    std::size_t n = DecodeOne(s, i, &cp);
+    out.push_back(n ? cp : 0xFFFD);
+    i += n ? n : 1;
+  }
+  return out;
+}
+
+std::size_t CountCodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<std::uint8_t>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string_view TrimWhitespace(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string ToLowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string NormaliseQuestionText(std::string_view question) {
+  std::string lowered = ToLowerAscii(TrimWhitespace(question));
+  std::string out;
+  out.reserve(lowered.size());
+  bool pending_space = false;
+  for (char c : lowered) {
+    if (IsSpace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  while (!out.empty() && (out.back() == '?' || out.back() == '.' || out.back() == '!' || out.back() == ' '))
+    out.pop_back();
+  return out;
+}
+
+}  // namespace truthbyte

@@ -1,0 +1,25 @@
+// Text rules shared by import and proposal validation: UTF-8 decoding,
+// trimming, case folding and the normal form used to detect duplicates.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace truthbyte {
+
+// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or values past
+// U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// Code points of well-formed UTF-8 `s`; REQUIRES: IsValidUtf8(s).
+std::vector<char32_t> DecodeUtf8(std::string_view s);
+std::size_t CountCodePoints(std::string_view s);
+
+std::string_view TrimWhitespace(std::string_view s);
+std::string ToLowerAscii(std::string_view s);
+
+// Case-folded (ASCII), whitespace-collapsed text without trailing sentence
+// punctuation: "Is  the sky blue?" and "is the sky blue" normalise alike.
+std::string NormaliseQuestionText(std::string_view question);
+
+}  // namespace truthbyte

@@ -1,0 +1,919 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/civil_date.h"
+#include "core/record_json.h"
+#include "core/text.h"
+
+// Column lists shared by the statements that read whole rows.
+#define TB_QUESTION_COLUMNS "id, question, title, passage, answer, categories, difficulty, tags, created_at, source"
+#define TB_USER_COLUMNS \
+  "user_id, created_at, last_active, total_answers, correct_answers, current_daily_streak, " \
+  "best_daily_streak, last_counted_date, daily_progress"
+#define TB_SUBMISSION_COLUMNS \
+  "id, question, title, passage, answer, categories, difficulty, author, status, submitted_at, " \
+  "reviewed_at, reviewer_id, reviewer_notes, approved_question_id"
+
+namespace truthbyte {
+namespace {
+
+// Each entry moves the schema one version up; never edit a released entry,
+// append a new one. The tables are those of SPEC section 3 with '_' for '-'.
+const char* const kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE questions (
+  id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  title TEXT NOT NULL,
+  passage TEXT NOT NULL,
+  answer INTEGER NOT NULL,
+  categories TEXT NOT NULL,
+  difficulty INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  normalised_question TEXT NOT NULL
+);
+CREATE INDEX questions_difficulty_index ON questions(difficulty, id);
+CREATE INDEX questions_normalised_index ON questions(normalised_question);
+
+CREATE TABLE question_categories (
+  category TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  difficulty INTEGER NOT NULL,
+  PRIMARY KEY (category, question_id)
+) WITHOUT ROWID;
+CREATE INDEX question_categories_difficulty_index
+  ON question_categories(category, difficulty, question_id);
+
+CREATE TABLE categories (
+  name TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  display_name TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE answers (
+  user_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  answer INTEGER NOT NULL,
+  is_correct INTEGER,
+  timestamp REAL NOT NULL,
+  response_time_ms INTEGER,
+  PRIMARY KEY (user_id, question_id)
+) WITHOUT ROWID;
+CREATE INDEX answers_question_id_index ON answers(question_id);
+
+CREATE TABLE sessions (
+  session_id TEXT PRIMARY KEY,
+  ip_hash TEXT NOT NULL,
+  user_id TEXT,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_ip_hash_index ON sessions(ip_hash);
+
+CREATE TABLE submitted_questions (
+  id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  title TEXT NOT NULL,
+  passage TEXT NOT NULL,
+  answer INTEGER NOT NULL,
+  categories TEXT NOT NULL,
+  difficulty INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  status TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  reviewed_at TEXT NOT NULL DEFAULT '',
+  reviewer_id TEXT NOT NULL DEFAULT '',
+  reviewer_notes TEXT NOT NULL DEFAULT '',
+  approved_question_id TEXT NOT NULL DEFAULT '',
+  normalised_question TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX submitted_questions_author_index ON submitted_questions(author, submitted_at);
+CREATE INDEX submitted_questions_status_index ON submitted_questions(status, submitted_at);
+CREATE INDEX submitted_questions_normalised_index ON submitted_questions(normalised_question);
+
+CREATE TABLE users (
+  user_id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  last_active TEXT NOT NULL,
+  total_answers INTEGER NOT NULL DEFAULT 0,
+  correct_answers INTEGER NOT NULL DEFAULT 0,
+  current_daily_streak INTEGER NOT NULL DEFAULT 0,
+  best_daily_streak INTEGER NOT NULL DEFAULT 0,
+  last_counted_date TEXT NOT NULL DEFAULT '',
+  daily_progress TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+
+CREATE TABLE daily_challenges (
+  date TEXT PRIMARY KEY,
+  question_ids TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+constexpr const char* kQuestionsVersionKey = "questions_version";
+
+std::string NowIso() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+std::string ToJsonList(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+
+Status FromJsonList(const char* text, std::vector<std::string>* out) {
+  nlohmann::json j = nlohmann::json::parse(text ? text : "[]", nullptr, false);
+  if (!j.is_array()) return Status::Corruption("a stored list is not a JSON list");
+  out->clear();
+  out->reserve(j.size());
+  for (const auto& v : j) {
+    if (!v.is_string()) return Status::Corruption("a stored list holds a non-string");
+    out->push_back(v.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// A prepared statement borrowed from the connection's cache; reset on exit.
+class Query {
+ public:
+  Query(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Query() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Query& Bind(int i, const char* v) { return Bind(i, std::string(v)); }
+  Query& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Query& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
+  Query& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+  Query& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Query& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  std::string Text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  const char* CText(int col) const { return reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col)); }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  ~SqliteStore() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close(db_);
+  }
+
+  Status Open() {
+    const int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      return Status::IoError("cannot open database " + path_ + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    sqlite3_extended_result_codes(db_, 1);
+    TB_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+    TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+    TB_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+    return Init();
+  }
+
+  std::string Describe() const override { return "sqlite:" + path_; }
+
+  Status Init() override {
+    std::lock_guard lock(mu_);
+    return InTransaction([&]() -> Status {
+      int version = 0;
+      {
+        Query q(Prepare("PRAGMA user_version"));
+        if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
+      }
+      if (version > kSchemaVersion)
+        return Status::InvalidArgument(path_ + " has schema version " + std::to_string(version) +
+                                       ", newer than this truthbyte (" + std::to_string(kSchemaVersion) +
+                                       "); upgrade truthbyte");
+      for (int v = version; v < kSchemaVersion; ++v) TB_RETURN_IF_ERROR(Exec(kMigrations[v]));
+      if (version != kSchemaVersion)
+        TB_RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
+      return Status::Ok();
+    });
+  }
+
+  // ---- Questions ----------------------------------------------------------
+
+  Status UpsertQuestions(std::span<const Question> questions, UpsertCounts* counts) override {
+    std::lock_guard lock(mu_);
+    UpsertCounts local;
+    const std::string now = NowIso();
+    Status s = InTransaction([&]() -> Status {
+      bool changed = false;
+      for (const Question& q : questions) {
+        std::optional<Question> existing;
+        TB_RETURN_IF_ERROR(LoadQuestion(q.id, &existing));
+        if (existing && existing->SameContent(q)) {
+          ++local.unchanged;
+          continue;
+        }
+        changed = true;
+        Question row = q;
+        if (existing) {
+          row.created_at = existing->created_at;
+          if (row.source.empty()) row.source = existing->source;
+        } else if (row.created_at.empty()) {
+          row.created_at = now;
+        }
+        TB_RETURN_IF_ERROR(WriteQuestion(row, existing ? &*existing : nullptr));
+        ++(existing ? local.updated : local.inserted);
+      }
+      return changed ? BumpQuestionsVersion() : Status::Ok();
+    });
+    if (s.ok() && counts) {
+      counts->inserted += local.inserted;
+      counts->updated += local.updated;
+      counts->unchanged += local.unchanged;
+    }
+    return s;
+  }
+
+  Result<std::vector<Question>> GetQuestions(std::span<const std::string> ids) override {
+    std::lock_guard lock(mu_);
+    std::vector<Question> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) {
+      std::optional<Question> q;
+      TB_RETURN_IF_ERROR(LoadQuestion(id, &q));
+      if (q) out.push_back(std::move(*q));
+    }
+    return out;
+  }
+
+  Status ScanQuestions(const Visitor<Question>& visit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions ORDER BY id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Question row;
+      TB_RETURN_IF_ERROR(ReadQuestion(q, &row));
+      TB_RETURN_IF_ERROR(visit(row));
+    }
+    return Check(rc, "scan questions");
+  }
+
+  Result<std::int64_t> CountQuestions() override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT count(*) FROM questions"));
+    const int rc = q.Step();
+    if (rc != SQLITE_ROW) return Check(rc, "count questions");
+    return q.Int(0);
+  }
+
+  Result<std::vector<std::string>> ListQuestionIds(int min_difficulty, int max_difficulty) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT id FROM questions WHERE difficulty BETWEEN ?1 AND ?2 ORDER BY id"));
+    q.Bind(1, min_difficulty).Bind(2, max_difficulty);
+    return CollectStrings(q, "list question ids");
+  }
+
+  Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
+                                                      std::optional<int> difficulty) override {
+    std::lock_guard lock(mu_);
+    if (difficulty) {
+      Query q(Prepare("SELECT question_id FROM question_categories WHERE category = ?1 AND difficulty = ?2 "
+                      "ORDER BY question_id"));
+      q.Bind(1, category).Bind(2, *difficulty);
+      return CollectStrings(q, "query the category index");
+    }
+    Query q(Prepare("SELECT question_id FROM question_categories WHERE category = ?1 ORDER BY question_id"));
+    q.Bind(1, category);
+    return CollectStrings(q, "query the category index");
+  }
+
+  Result<std::vector<CategoryCount>> ListCategories() override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT name, display_name, count FROM categories WHERE count > 0 "
+                    "ORDER BY count DESC, name"));
+    std::vector<CategoryCount> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Text(0), q.Text(1), q.Int(2)});
+    TB_RETURN_IF_ERROR(Check(rc, "list categories"));
+    return out;
+  }
+
+  Status RebuildCategoryIndex() override {
+    std::lock_guard lock(mu_);
+    return InTransaction([&]() -> Status {
+      TB_RETURN_IF_ERROR(Exec("DELETE FROM question_categories; DELETE FROM categories;"));
+      std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+      std::vector<int> difficulties;
+      {
+        Query q(Prepare("SELECT id, categories, difficulty FROM questions"));
+        int rc;
+        while ((rc = q.Step()) == SQLITE_ROW) {
+          std::vector<std::string> cats;
+          TB_RETURN_IF_ERROR(FromJsonList(q.CText(1), &cats));
+          rows.emplace_back(q.Text(0), std::move(cats));
+          difficulties.push_back(static_cast<int>(q.Int(2)));
+        }
+        TB_RETURN_IF_ERROR(Check(rc, "read questions"));
+      }
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        for (const std::string& cat : rows[i].second)
+          TB_RETURN_IF_ERROR(AddIndexRow(cat, rows[i].first, difficulties[i]));
+      return BumpQuestionsVersion();
+    });
+  }
+
+  Result<std::uint64_t> QuestionsVersion() override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT value FROM settings WHERE key = ?1"));
+    q.Bind(1, kQuestionsVersionKey);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::uint64_t{0};
+    if (rc != SQLITE_ROW) return Check(rc, "read the questions version");
+    return static_cast<std::uint64_t>(std::stoull(q.Text(0)));
+  }
+
+  // ---- Daily challenges ---------------------------------------------------
+
+  Result<std::optional<DailyChallenge>> GetDailyChallenge(const std::string& date) override {
+    std::lock_guard lock(mu_);
+    return LoadDailyChallenge(date);
+  }
+
+  Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) override {
+    std::lock_guard lock(mu_);
+    {
+      Query q(Prepare("INSERT INTO daily_challenges(date, question_ids, created_at) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT(date) DO NOTHING"));
+      q.Bind(1, challenge.date)
+          .Bind(2, ToJsonList(challenge.question_ids))
+          .Bind(3, challenge.created_at.empty() ? NowIso() : challenge.created_at);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "freeze the daily challenge"));
+    }
+    auto stored = LoadDailyChallenge(challenge.date);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return Status::Internal("daily challenge vanished after freezing");
+    return std::move(**stored);
+  }
+
+  // ---- Answers and users --------------------------------------------------
+
+  Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override {
+    std::lock_guard lock(mu_);
+    AnswerBatchResult result;
+    Status s = InTransaction([&]() -> Status {
+      std::map<std::string, std::pair<std::int64_t, std::int64_t>> tallies;  // user -> (total, correct)
+      for (const Answer& a : answers) {
+        Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, question_id) DO NOTHING"));
+        q.Bind(1, a.user_id).Bind(2, a.question_id).Bind(3, a.answer).Bind(5, a.timestamp);
+        if (a.is_correct) q.Bind(4, *a.is_correct); else q.BindNull(4);
+        if (a.response_time_ms) q.Bind(6, *a.response_time_ms); else q.BindNull(6);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "record an answer"));
+        auto& tally = tallies[a.user_id];
+        if (sqlite3_changes(db_) == 0) {
+          ++result.duplicates;
+          continue;
+        }
+        ++result.recorded;
+        if (a.is_correct) {
+          ++tally.first;
+          tally.second += *a.is_correct;
+        }
+      }
+      for (const auto& [user_id, tally] : tallies) {
+        TB_RETURN_IF_ERROR(EnsureUser(user_id, now_iso));
+        Query q(Prepare("UPDATE users SET total_answers = total_answers + ?2, correct_answers = correct_answers + ?3 "
+                        "WHERE user_id = ?1"));
+        q.Bind(1, user_id).Bind(2, tally.first).Bind(3, tally.second);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "update answer counts"));
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return result;
+  }
+
+  Status ScanAnswers(const Visitor<Answer>& visit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
+                    "ORDER BY user_id, question_id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Answer a;
+      a.user_id = q.Text(0);
+      a.question_id = q.Text(1);
+      a.answer = q.Int(2) != 0;
+      if (!q.IsNull(3)) a.is_correct = q.Int(3) != 0;
+      a.timestamp = q.Real(4);
+      if (!q.IsNull(5)) a.response_time_ms = q.Int(5);
+      TB_RETURN_IF_ERROR(visit(a));
+    }
+    return Check(rc, "scan answers");
+  }
+
+  Result<std::optional<User>> GetUser(const std::string& user_id) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_USER_COLUMNS " FROM users WHERE user_id = ?1"));
+    q.Bind(1, user_id);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<User>();
+    if (rc != SQLITE_ROW) return Check(rc, "read a user");
+    User u;
+    TB_RETURN_IF_ERROR(ReadUser(q, &u));
+    return std::optional<User>(std::move(u));
+  }
+
+  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
+                                const StreakState& streak, const std::string& now_iso) override {
+    std::lock_guard lock(mu_);
+    return InTransaction([&]() -> Status {
+      TB_RETURN_IF_ERROR(EnsureUser(user_id, now_iso));
+      Query q(Prepare(
+          "UPDATE users SET daily_progress = json_set(daily_progress, '$.\"' || ?2 || '\"', json(?3)), "
+          "current_daily_streak = ?4, best_daily_streak = ?5, last_counted_date = ?6, last_active = ?7 "
+          "WHERE user_id = ?1 AND json_extract(daily_progress, '$.\"' || ?2 || '\"') IS NULL"));
+      q.Bind(1, user_id)
+          .Bind(2, progress.date)
+          .Bind(3, DailyProgressToJson(progress).dump())
+          .Bind(4, streak.current)
+          .Bind(5, streak.best)
+          .Bind(6, streak.last_counted ? streak.last_counted->ToString() : std::string())
+          .Bind(7, now_iso);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "complete a daily challenge"));
+      if (sqlite3_changes(db_) == 0)
+        return Status::ConditionFailed("the daily challenge of " + progress.date + " is already completed");
+      return Status::Ok();
+    });
+  }
+
+  Status ScanUsers(const Visitor<User>& visit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_USER_COLUMNS " FROM users ORDER BY user_id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      User u;
+      TB_RETURN_IF_ERROR(ReadUser(q, &u));
+      TB_RETURN_IF_ERROR(visit(u));
+    }
+    return Check(rc, "scan users");
+  }
+
+  // ---- Sessions -----------------------------------------------------------
+
+  Status CreateSession(const Session& s) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("INSERT INTO sessions(session_id, ip_hash, user_id, created_at) VALUES (?1, ?2, ?3, ?4)"));
+    q.Bind(1, s.session_id).Bind(2, s.ip_hash).Bind(4, s.created_at);
+    if (s.user_id.empty()) q.BindNull(3); else q.Bind(3, s.user_id);
+    const int rc = q.Step();
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) return Status::AlreadyExists("session " + s.session_id + " exists");
+    return Check(rc, "create a session");
+  }
+
+  Result<std::optional<Session>> GetSession(const std::string& session_id) override {
+    std::lock_guard lock(mu_);
+    return LoadSession(session_id);
+  }
+
+  Result<std::string> BindSession(const std::string& session_id, const std::string& user_id) override {
+    std::lock_guard lock(mu_);
+    {
+      Query q(Prepare("UPDATE sessions SET user_id = ?2 WHERE session_id = ?1 AND user_id IS NULL"));
+      q.Bind(1, session_id).Bind(2, user_id);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "bind a session"));
+    }
+    auto s = LoadSession(session_id);
+    if (!s.ok()) return s.status();
+    if (!*s) return Status::NotFound("no session " + session_id);
+    return (*s)->user_id;
+  }
+
+  // ---- Submitted questions ------------------------------------------------
+
+  Status CreateSubmission(const Submission& s) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("INSERT INTO submitted_questions(id, question, title, passage, answer, categories, difficulty, "
+                    "author, status, submitted_at, reviewed_at, reviewer_id, reviewer_notes, approved_question_id, "
+                    "normalised_question) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+    q.Bind(1, s.id).Bind(2, s.question).Bind(3, s.title).Bind(4, s.passage).Bind(5, s.answer)
+        .Bind(6, ToJsonList(s.categories)).Bind(7, s.difficulty).Bind(8, s.author)
+        .Bind(9, SubmissionStatusName(s.status)).Bind(10, s.submitted_at).Bind(11, s.reviewed_at)
+        .Bind(12, s.reviewer_id).Bind(13, s.reviewer_notes).Bind(14, s.approved_question_id)
+        .Bind(15, NormaliseQuestionText(s.question));
+    const int rc = q.Step();
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) return Status::AlreadyExists("submission " + s.id + " exists");
+    return Check(rc, "create a submission");
+  }
+
+  Result<std::optional<Submission>> GetSubmission(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    return LoadSubmission(id);
+  }
+
+  Result<std::vector<Submission>> ListSubmissionsByStatus(SubmissionStatus status, int limit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE status = ?1 "
+                    "ORDER BY submitted_at, id LIMIT ?2"));
+    q.Bind(1, SubmissionStatusName(status)).Bind(2, limit);
+    return CollectSubmissions(q);
+  }
+
+  Result<std::vector<Submission>> ListSubmissionsByAuthor(const std::string& author,
+                                                          std::optional<SubmissionStatus> status,
+                                                          int limit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE author = ?1 "
+                    "AND (?2 IS NULL OR status = ?2) ORDER BY submitted_at DESC, id DESC LIMIT ?3"));
+    q.Bind(1, author).Bind(3, limit);
+    if (status) q.Bind(2, SubmissionStatusName(*status)); else q.BindNull(2);
+    return CollectSubmissions(q);
+  }
+
+  Status DecideSubmission(const SubmissionDecision& d) override {
+    std::lock_guard lock(mu_);
+    if (d.status == SubmissionStatus::kPending) return Status::InvalidArgument("a decision must approve or reject");
+    if (d.status == SubmissionStatus::kApproved && !d.approved_question)
+      return Status::InvalidArgument("an approval needs the question to publish");
+    return InTransaction([&]() -> Status {
+      auto existing = LoadSubmission(d.submission_id);
+      if (!existing.ok()) return existing.status();
+      if (!*existing) return Status::NotFound("no submission " + d.submission_id);
+      if ((*existing)->status != SubmissionStatus::kPending)
+        return Status::ConditionFailed("submission " + d.submission_id + " was already " +
+                                       SubmissionStatusName((*existing)->status));
+      const std::string question_id = d.approved_question ? d.approved_question->id : std::string();
+      {
+        Query q(Prepare("UPDATE submitted_questions SET status = ?2, reviewed_at = ?3, reviewer_id = ?4, "
+                        "reviewer_notes = ?5, approved_question_id = ?6 WHERE id = ?1 AND status = 'pending'"));
+        q.Bind(1, d.submission_id).Bind(2, SubmissionStatusName(d.status)).Bind(3, d.reviewed_at)
+            .Bind(4, d.reviewer_id).Bind(5, d.reviewer_notes).Bind(6, question_id);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "decide a submission"));
+      }
+      if (d.approved_question) {
+        std::optional<Question> previous;
+        TB_RETURN_IF_ERROR(LoadQuestion(question_id, &previous));
+        Question row = *d.approved_question;
+        if (row.created_at.empty()) row.created_at = NowIso();
+        TB_RETURN_IF_ERROR(WriteQuestion(row, previous ? &*previous : nullptr));
+        TB_RETURN_IF_ERROR(BumpQuestionsVersion());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status ScanSubmissions(const Visitor<Submission>& visit) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions ORDER BY id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Submission s;
+      TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
+      TB_RETURN_IF_ERROR(visit(s));
+    }
+    return Check(rc, "scan submissions");
+  }
+
+  // ---- Rate limits and settings -------------------------------------------
+
+  Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount, std::int64_t window_seconds,
+                                   std::int64_t now) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("INSERT INTO rate_limits(key, count, expires_at) VALUES (?1, ?2, ?3 + ?4) "
+                    "ON CONFLICT(key) DO UPDATE SET "
+                    "count = CASE WHEN expires_at <= ?3 THEN ?2 ELSE count + ?2 END, "
+                    "expires_at = CASE WHEN expires_at <= ?3 THEN ?3 + ?4 ELSE expires_at END "
+                    "RETURNING count, expires_at"));
+    q.Bind(1, key).Bind(2, amount).Bind(3, now).Bind(4, window_seconds);
+    const int rc = q.Step();
+    if (rc != SQLITE_ROW) return Check(rc, "count toward a rate limit");
+    return RateCounter{q.Int(0), q.Int(1)};
+  }
+
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT value FROM settings WHERE key = ?1"));
+    q.Bind(1, key);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return Check(rc, "read a setting");
+    return std::optional<std::string>(q.Text(0));
+  }
+
+  Result<std::string> PutSettingIfAbsent(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+                    "value = value RETURNING value"));
+    q.Bind(1, key).Bind(2, value);
+    const int rc = q.Step();
+    if (rc != SQLITE_ROW) return Check(rc, "write a setting");
+    return q.Text(0);
+  }
+
+ private:
+  // REQUIRES: mu_ held.
+  sqlite3_stmt* Prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      // Our SQL is fixed text: a failure here is a bug, reported loudly.
+      std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db_), sql);
+      std::abort();
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  Status Check(int rc, const char* what) {
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db_);
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
+    return Status::IoError(msg);
+  }
+
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+      return Status::Corruption(path_ + " is not a TruthByte database: " + msg);
+    return Status::IoError(path_ + ": " + msg);
+  }
+
+  // Runs `body` in one write transaction; rolls back when it fails.
+  // REQUIRES: mu_ held.
+  Status InTransaction(const std::function<Status()>& body) {
+    TB_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status s = body();
+    if (s.ok()) s = Exec("COMMIT");
+    if (!s.ok()) Exec("ROLLBACK");
+    return s;
+  }
+
+  Result<std::vector<std::string>> CollectStrings(Query& q, const char* what) {
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
+    TB_RETURN_IF_ERROR(Check(rc, what));
+    return out;
+  }
+
+  Status ReadQuestion(const Query& q, Question* row) {
+    row->id = q.Text(0);
+    row->question = q.Text(1);
+    row->title = q.Text(2);
+    row->passage = q.Text(3);
+    row->answer = q.Int(4) != 0;
+    TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &row->categories));
+    row->difficulty = static_cast<int>(q.Int(6));
+    TB_RETURN_IF_ERROR(FromJsonList(q.CText(7), &row->tags));
+    row->created_at = q.Text(8);
+    row->source = q.Text(9);
+    return Status::Ok();
+  }
+
+  Status LoadQuestion(const std::string& id, std::optional<Question>* out) {
+    Query q(Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions WHERE id = ?1"));
+    q.Bind(1, id);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) {
+      out->reset();
+      return Status::Ok();
+    }
+    if (rc != SQLITE_ROW) return Check(rc, "read a question");
+    out->emplace();
+    return ReadQuestion(q, &**out);
+  }
+
+  // Writes `row` and moves its index rows and counts from `previous` (the
+  // stored version, or null for a new question). REQUIRES: in a transaction.
+  Status WriteQuestion(const Question& row, const Question* previous) {
+    {
+      Query q(Prepare("INSERT INTO questions(" TB_QUESTION_COLUMNS ", normalised_question) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET "
+                      "question = excluded.question, title = excluded.title, passage = excluded.passage, "
+                      "answer = excluded.answer, categories = excluded.categories, "
+                      "difficulty = excluded.difficulty, tags = excluded.tags, created_at = excluded.created_at, "
+                      "source = excluded.source, normalised_question = excluded.normalised_question"));
+      q.Bind(1, row.id).Bind(2, row.question).Bind(3, row.title).Bind(4, row.passage).Bind(5, row.answer)
+          .Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty).Bind(8, ToJsonList(row.tags))
+          .Bind(9, row.created_at).Bind(10, row.source).Bind(11, NormaliseQuestionText(row.question));
+      TB_RETURN_IF_ERROR(Check(q.Step(), "write a question"));
+    }
+    const std::set<std::string> old_cats = previous ? std::set<std::string>(previous->categories.begin(),
+                                                                            previous->categories.end())
+                                                    : std::set<std::string>();
+    const std::set<std::string> new_cats(row.categories.begin(), row.categories.end());
+    for (const std::string& cat : old_cats)
+      if (!new_cats.count(cat)) TB_RETURN_IF_ERROR(RemoveIndexRow(cat, row.id));
+    for (const std::string& cat : new_cats) {
+      if (!old_cats.count(cat)) {
+        TB_RETURN_IF_ERROR(AddIndexRow(cat, row.id, row.difficulty));
+      } else if (previous->difficulty != row.difficulty) {
+        Query q(Prepare("UPDATE question_categories SET difficulty = ?3 WHERE category = ?1 AND question_id = ?2"));
+        q.Bind(1, cat).Bind(2, row.id).Bind(3, row.difficulty);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "update the category index"));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status AddIndexRow(const std::string& category, const std::string& question_id, int difficulty) {
+    {
+      Query q(Prepare("INSERT INTO question_categories(category, question_id, difficulty) VALUES (?1, ?2, ?3)"));
+      q.Bind(1, category).Bind(2, question_id).Bind(3, difficulty);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "add to the category index"));
+    }
+    Query q(Prepare("INSERT INTO categories(name, count, display_name) VALUES (?1, 1, ?2) "
+                    "ON CONFLICT(name) DO UPDATE SET count = count + 1"));
+    q.Bind(1, category).Bind(2, CategoryDisplayName(category));
+    return Check(q.Step(), "count a category");
+  }
+
+  Status RemoveIndexRow(const std::string& category, const std::string& question_id) {
+    {
+      Query q(Prepare("DELETE FROM question_categories WHERE category = ?1 AND question_id = ?2"));
+      q.Bind(1, category).Bind(2, question_id);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "remove from the category index"));
+    }
+    {
+      Query q(Prepare("UPDATE categories SET count = count - 1 WHERE name = ?1"));
+      q.Bind(1, category);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "count a category"));
+    }
+    Query q(Prepare("DELETE FROM categories WHERE name = ?1 AND count <= 0"));
+    q.Bind(1, category);
+    return Check(q.Step(), "drop an empty category");
+  }
+
+  Status BumpQuestionsVersion() {
+    Query q(Prepare("INSERT INTO settings(key, value) VALUES (?1, '1') ON CONFLICT(key) DO UPDATE SET "
+                    "value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"));
+    q.Bind(1, kQuestionsVersionKey);
+    return Check(q.Step(), "bump the questions version");
+  }
+
+  Result<std::optional<DailyChallenge>> LoadDailyChallenge(const std::string& date) {
+    Query q(Prepare("SELECT date, question_ids, created_at FROM daily_challenges WHERE date = ?1"));
+    q.Bind(1, date);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<DailyChallenge>();
+    if (rc != SQLITE_ROW) return Check(rc, "read a daily challenge");
+    DailyChallenge c;
+    c.date = q.Text(0);
+    TB_RETURN_IF_ERROR(FromJsonList(q.CText(1), &c.question_ids));
+    c.created_at = q.Text(2);
+    return std::optional<DailyChallenge>(std::move(c));
+  }
+
+  Status EnsureUser(const std::string& user_id, const std::string& now_iso) {
+    Query q(Prepare("INSERT INTO users(user_id, created_at, last_active) VALUES (?1, ?2, ?2) "
+                    "ON CONFLICT(user_id) DO UPDATE SET last_active = ?2"));
+    q.Bind(1, user_id).Bind(2, now_iso);
+    return Check(q.Step(), "write a user");
+  }
+
+  Status ReadUser(const Query& q, User* u) {
+    u->user_id = q.Text(0);
+    u->created_at = q.Text(1);
+    u->last_active = q.Text(2);
+    u->total_answers = q.Int(3);
+    u->correct_answers = q.Int(4);
+    u->streak.current = static_cast<int>(q.Int(5));
+    u->streak.best = static_cast<int>(q.Int(6));
+    u->streak.last_counted = CivilDate::Parse(q.Text(7));
+    nlohmann::json progress = nlohmann::json::parse(q.Text(8), nullptr, false);
+    if (!progress.is_object()) return Status::Corruption("daily progress of " + u->user_id + " does not decode");
+    for (const auto& [date, day] : progress.items()) {
+      DailyProgress p;
+      TB_RETURN_IF_ERROR(DailyProgressFromJson(date, day, &p));
+      u->daily_progress.emplace(date, std::move(p));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::optional<Session>> LoadSession(const std::string& session_id) {
+    Query q(Prepare("SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1"));
+    q.Bind(1, session_id);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<Session>();
+    if (rc != SQLITE_ROW) return Check(rc, "read a session");
+    return std::optional<Session>(Session{q.Text(0), q.Text(1), q.Text(2), q.Int(3)});
+  }
+
+  Status ReadSubmission(const Query& q, Submission* s) {
+    s->id = q.Text(0);
+    s->question = q.Text(1);
+    s->title = q.Text(2);
+    s->passage = q.Text(3);
+    s->answer = q.Int(4) != 0;
+    TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &s->categories));
+    s->difficulty = static_cast<int>(q.Int(6));
+    s->author = q.Text(7);
+    auto status = ParseSubmissionStatus(q.Text(8));
+    if (!status) return Status::Corruption("submission " + s->id + " has an unknown status");
+    s->status = *status;
+    s->submitted_at = q.Text(9);
+    s->reviewed_at = q.Text(10);
+    s->reviewer_id = q.Text(11);
+    s->reviewer_notes = q.Text(12);
+    s->approved_question_id = q.Text(13);
+    return Status::Ok();
+  }
+
+  Result<std::optional<Submission>> LoadSubmission(const std::string& id) {
+    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE id = ?1"));
+    q.Bind(1, id);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<Submission>();
+    if (rc != SQLITE_ROW) return Check(rc, "read a submission");
+    Submission s;
+    TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
+    return std::optional<Submission>(std::move(s));
+  }
+
+  Result<std::vector<Submission>> CollectSubmissions(Query& q) {
+    std::vector<Submission> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Submission s;
+      TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
+      out.push_back(std::move(s));
+    }
+    TB_RETURN_IF_ERROR(Check(rc, "list submissions"));
+    return out;
+  }
+
+  const std::string path_;
+  sqlite3* db_ = nullptr;
+  std::mutex mu_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+}  // namespace
+
+int SqliteSchemaVersion() { return kSchemaVersion; }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(path);
+  TB_RETURN_IF_ERROR(store->Open());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace truthbyte

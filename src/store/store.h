@@ -1,0 +1,155 @@
+// Store: everything TruthByte persists, in the product's terms.
+//
+// One interface, several engines (SQLite now; DynamoDB later). Callers never
+// see SQL or wire formats. Every method returns a Status or Result; none
+// throws. Implementations are safe for concurrent use from many threads, and
+// several processes may share one store (a server and an operator command).
+//
+// Invariants every engine keeps:
+//  * a question, its category-index rows and its categories' counts change
+//    together, and re-writing identical content changes nothing;
+//  * the first answer per (user, question) is kept;
+//  * a daily challenge is frozen once per date, and a user completes a date
+//    at most once;
+//  * a submission is decided once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/question.h"
+#include "core/records.h"
+#include "core/status.h"
+
+namespace truthbyte {
+
+struct UpsertCounts {
+  std::size_t inserted = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+};
+
+struct CategoryCount {
+  std::string name;
+  std::string display_name;
+  std::int64_t count = 0;
+};
+
+// The outcome of recording a batch of answers.
+struct AnswerBatchResult {
+  int recorded = 0;
+  int duplicates = 0;  // the user had already answered that question
+};
+
+struct SubmissionDecision {
+  std::string submission_id;
+  SubmissionStatus status = SubmissionStatus::kApproved;  // approved or rejected
+  std::string reviewer_id;
+  std::string reviewer_notes;
+  std::string reviewed_at;
+  // REQUIRES when approving: the question to publish (its id is recorded as
+  // the submission's approved_question_id).
+  std::optional<Question> approved_question;
+};
+
+struct RateCounter {
+  std::int64_t count = 0;
+  std::int64_t resets_at = 0;  // unix seconds when the window ends
+};
+
+template <typename T>
+using Visitor = std::function<Status(const T&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates or migrates the schema; idempotent.
+  virtual Status Init() = 0;
+  // "sqlite:/path/truthbyte.db" and the like, for messages.
+  virtual std::string Describe() const = 0;
+
+  // ---- Questions ----------------------------------------------------------
+  // Inserts or replaces each question by id, with its index rows and counts,
+  // all or nothing. Identical content is left untouched (counted unchanged).
+  // An empty created_at is filled with the time of the first insert; an
+  // update keeps the stored created_at.
+  virtual Status UpsertQuestions(std::span<const Question> questions, UpsertCounts* counts) = 0;
+  // The questions with these ids that exist, in the order asked.
+  virtual Result<std::vector<Question>> GetQuestions(std::span<const std::string> ids) = 0;
+  // Every question in id byte order; stops at the first non-ok visit.
+  virtual Status ScanQuestions(const Visitor<Question>& visit) = 0;
+  virtual Result<std::int64_t> CountQuestions() = 0;
+  // Ids of the questions with difficulty in [min, max], in byte order.
+  virtual Result<std::vector<std::string>> ListQuestionIds(int min_difficulty, int max_difficulty) = 0;
+  // The category index: ids in `category` (all of them for "general"),
+  // optionally only those of one difficulty.
+  virtual Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
+                                                              std::optional<int> difficulty) = 0;
+  // Categories with their counts, largest first, then by name.
+  virtual Result<std::vector<CategoryCount>> ListCategories() = 0;
+  // Rebuilds the category index and counts from the questions.
+  virtual Status RebuildCategoryIndex() = 0;
+  // Changes whenever questions change (a cheap check for caches).
+  virtual Result<std::uint64_t> QuestionsVersion() = 0;
+
+  // ---- Daily challenges ---------------------------------------------------
+  virtual Result<std::optional<DailyChallenge>> GetDailyChallenge(const std::string& date) = 0;
+  // Stores `challenge` unless its date already has one; returns the one that
+  // is stored afterwards (the earlier one wins a race).
+  virtual Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) = 0;
+
+  // ---- Answers and users --------------------------------------------------
+  // Records each answer unless its user already answered that question, and
+  // adds the recorded ones with a known is_correct to the user's counts.
+  // Creates the user (created_at = now_iso) when new; sets last_active.
+  virtual Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers,
+                                                  const std::string& now_iso) = 0;
+  virtual Status ScanAnswers(const Visitor<Answer>& visit) = 0;
+  virtual Result<std::optional<User>> GetUser(const std::string& user_id) = 0;
+  // Stores a completed daily challenge and the new streak, unless the user
+  // already has a result for that date: then kConditionFailed and nothing
+  // changes.
+  virtual Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
+                                        const StreakState& streak, const std::string& now_iso) = 0;
+  virtual Status ScanUsers(const Visitor<User>& visit) = 0;
+
+  // ---- Sessions -----------------------------------------------------------
+  virtual Status CreateSession(const Session& session) = 0;
+  virtual Result<std::optional<Session>> GetSession(const std::string& session_id) = 0;
+  // Binds an unbound session to `user_id`; returns the user it is bound to
+  // afterwards (which differs from `user_id` if it was bound before).
+  virtual Result<std::string> BindSession(const std::string& session_id, const std::string& user_id) = 0;
+
+  // ---- Submitted questions ------------------------------------------------
+  // kAlreadyExists when the id is taken.
+  virtual Status CreateSubmission(const Submission& submission) = 0;
+  virtual Result<std::optional<Submission>> GetSubmission(const std::string& id) = 0;
+  // By status, oldest first.
+  virtual Result<std::vector<Submission>> ListSubmissionsByStatus(SubmissionStatus status, int limit) = 0;
+  // By author, newest first, optionally of one status.
+  virtual Result<std::vector<Submission>> ListSubmissionsByAuthor(const std::string& author,
+                                                                  std::optional<SubmissionStatus> status,
+                                                                  int limit) = 0;
+  // Approves or rejects a pending submission; an approval publishes the
+  // question with its index rows and counts. kNotFound for an unknown id,
+  // kConditionFailed when it was decided before.
+  virtual Status DecideSubmission(const SubmissionDecision& decision) = 0;
+  virtual Status ScanSubmissions(const Visitor<Submission>& visit) = 0;
+
+  // ---- Rate limits and settings -------------------------------------------
+  // Adds `amount` to counter `key` in its current window of `window_seconds`
+  // (a new window starts when the old one has passed) and returns it.
+  virtual Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount,
+                                           std::int64_t window_seconds, std::int64_t now) = 0;
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+  // Stores the setting unless present; returns the stored value.
+  virtual Result<std::string> PutSettingIfAbsent(const std::string& key, const std::string& value) = 0;
+};
+
+}  // namespace truthbyte

@@ -1,0 +1,46 @@
+// Helpers shared by the test suites: temporary directories, the real data
+// sets, and running the truthbyte binary as a user would.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace truthbyte::testing {
+
+// A fresh directory under $TMPDIR, removed with everything in it on exit.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // path() + "/" + name
+  std::string File(const std::string& name) const;
+
+ private:
+  std::string path_;
+};
+
+// Path of one of the real data files in ../shared/data/truthbyte.
+std::string SharedDataFile(const std::string& name);
+// Path of a file in the source tree (e.g. "data/starter_questions.jsonl").
+std::string SourceFile(const std::string& relative);
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+std::vector<std::string> SplitLines(const std::string& text);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the truthbyte binary with `args`, no stdin, and captures stdout,
+// stderr and the exit code. `env` adds environment variables.
+CommandResult RunTruthbyte(const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env = {});
+
+}  // namespace truthbyte::testing
