@@ -3,6 +3,10 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -61,6 +65,49 @@ Status ReadQuestionFile(const std::string& path, ProgressBar& bar, std::uint64_t
   return Status::Ok();
 }
 
+// Parsed batches travel from the reading thread to the writing thread
+// through this bounded queue, so parsing and SQLite overlap on two cores.
+class BatchQueue {
+ public:
+  // Blocks while full; false once the consumer has cancelled.
+  bool Push(std::vector<Question> batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return cancelled_ || queue_.size() < kCapacity; });
+    if (cancelled_) return false;
+    queue_.push_back(std::move(batch));
+    cv_.notify_all();
+    return true;
+  }
+  // Blocks until a batch arrives; false when the producer is done.
+  bool Pop(std::vector<Question>* batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return done_ || !queue_.empty(); });
+    if (queue_.empty()) return false;
+    *batch = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 4;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Question>> queue_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
 }  // namespace
 
 int RunImport(const StoreOptions& store_options, const ImportOptions& options, std::ostream& out) {
@@ -77,46 +124,62 @@ int RunImport(const StoreOptions& store_options, const ImportOptions& options, s
 
   ImportTally tally;
   ProgressBar bar("importing", total_bytes);
-  std::uint64_t bytes_done = 0;
-  std::vector<Question> batch;
+  BatchQueue queue;
+  Status read_status;
   bool aborted = false;
 
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    Status s = (*store)->UpsertQuestions(batch, &tally.written);
-    batch.clear();
-    return s;
-  };
-  auto on_question = [&](Question q) -> Status {
-    batch.push_back(std::move(q));
-    // --strict keeps everything for one all-or-nothing write at the end.
-    if (!options.strict && batch.size() >= options.batch_size) return flush();
-    return Status::Ok();
-  };
-  auto on_bad_line = [&](const std::string& report) {
-    bar.Finish();
-    std::cerr << report << '\n';
-    ++tally.skipped;
-    if (options.strict) aborted = true;
-    return !aborted;
-  };
-
-  for (const std::string& path : options.files) {
-    Status s = ReadQuestionFile(path, bar, bytes_done, tally, on_question, on_bad_line);
-    if (!s.ok()) {
+  // Reader: parses every file into batches. With --strict it hands over one
+  // batch at the very end, and nothing if any line is bad.
+  std::thread reader([&] {
+    std::uint64_t bytes_done = 0;
+    std::vector<Question> batch;
+    bool stopped = false;
+    auto on_question = [&](Question q) -> Status {
+      batch.push_back(std::move(q));
+      if (!options.strict && batch.size() >= options.batch_size) {
+        if (!queue.Push(std::move(batch))) {
+          stopped = true;
+          return Status::Unavailable("import stopped");
+        }
+        batch = {};
+      }
+      return Status::Ok();
+    };
+    auto on_bad_line = [&](const std::string& report) {
       bar.Finish();
-      return Fail(s.message() + fmt::format(" ({} questions were stored before this)",
-                                            tally.written.inserted + tally.written.updated));
+      std::cerr << report << '\n';
+      ++tally.skipped;
+      if (options.strict) aborted = true;
+      return !aborted;
+    };
+    for (const std::string& path : options.files) {
+      Status s = ReadQuestionFile(path, bar, bytes_done, tally, on_question, on_bad_line);
+      if (!s.ok()) {
+        if (!stopped) read_status = s;
+        break;
+      }
+      if (aborted) break;
     }
-    if (aborted) break;
+    if (read_status.ok() && !aborted && !stopped && !batch.empty()) queue.Push(std::move(batch));
+    queue.Close();
+  });
+
+  Status write_status;
+  std::vector<Question> batch;
+  while (queue.Pop(&batch)) {
+    write_status = (*store)->UpsertQuestions(batch, &tally.written);
+    if (!write_status.ok()) {
+      queue.Cancel();
+      break;
+    }
   }
-  if (aborted) return Fail("import aborted by --strict: nothing was imported");
-  if (Status s = flush(); !s.ok()) {
-    bar.Finish();
-    return Fail(s.message() + fmt::format(" ({} questions were stored before this)",
-                                          tally.written.inserted + tally.written.updated));
-  }
+  reader.join();
   bar.Finish();
+
+  const std::size_t stored = tally.written.inserted + tally.written.updated;
+  if (aborted) return Fail("import aborted by --strict: nothing was imported");
+  if (!read_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", read_status.message(), stored));
+  if (!write_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", write_status.message(), stored));
   out << fmt::format("read {}, inserted {}, updated {}, unchanged {}, skipped {}\n", tally.read,
                      tally.written.inserted, tally.written.updated, tally.written.unchanged, tally.skipped);
   return 0;
