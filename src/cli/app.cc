@@ -93,6 +93,41 @@ int RunTruthbyte(int argc, char** argv) {
   AddOption(gen, "--out", generate.out_path, "Write to FILE instead of standard output");
   gen->callback([&] { exit_code = RunGenerate(generate, std::cout); });
 
+  ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Run the HTTP/JSON API v1");
+  AddOption(serve, "--host", serve_options.host, "Address to listen on")->capture_default_str();
+  AddOption(serve, "--port", serve_options.port, "Port to listen on (0 picks a free one)")->capture_default_str();
+  AddOption(serve, "--threads", serve_options.threads, "Worker threads (0: one per core)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  AddFlag(serve, "--demo", serve_options.demo, "Import the bundled starter questions first if the store has none");
+  AddFlag(serve, "--debug", serve_options.debug, "Add debug_info (the query strategy) to question responses");
+  AddOption(serve, "--cors-origins", serve_options.cors_origins, "Origins allowed by CORS (comma-separated; * for any)")
+      ->delimiter(',')
+      ->capture_default_str();
+  AddOption(serve, "--catalog-refresh", serve_options.catalog_refresh,
+            "Seconds between checks for questions changed by other processes")
+      ->check(CLI::Range(0.05, 3600.0))
+      ->capture_default_str();
+  AddOption(serve, "--session-rate-limit", serve_options.session_rate_limit, "GET /v1/session per IP per hour")
+      ->check(CLI::Range(1LL, 1000000000LL))
+      ->capture_default_str();
+  AddOption(serve, "--user-rate-limit", serve_options.user_rate_limit, "Protected calls per user per hour")
+      ->check(CLI::Range(1LL, 1000000000LL))
+      ->capture_default_str();
+  AddOption(serve, "--request-timeout", serve_options.request_timeout,
+            "Seconds to receive a request (and to keep an idle connection)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve->callback([&] { exit_code = RunServe(store, serve_options, std::cout); });
+
+  bool token_admin = false;
+  double token_hours = 12;
+  auto* token = app.add_subcommand("token", "Print an admin access token (for moderation over HTTP)");
+  AddFlag(token, "--admin", token_admin, "An admin token (required)");
+  AddOption(token, "--hours", token_hours, "Lifetime in hours")->check(CLI::Range(0.01, 24.0 * 365))->capture_default_str();
+  token->callback([&] { exit_code = RunToken(store, token_admin, token_hours, std::cout); });
+
   auto* moderate = app.add_subcommand("moderate", "The moderation queue of proposed questions");
   moderate->require_subcommand(1);
   int list_limit = 100;

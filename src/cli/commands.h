@@ -50,6 +50,21 @@ int RunModerateList(const StoreOptions& store, int limit, std::ostream& out);
 int RunModerateDecide(const StoreOptions& store, const std::string& id, bool approve, const std::string& reviewer,
                       const std::string& notes, std::ostream& out);
 
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int threads = 0;
+  bool demo = false;
+  bool debug = false;
+  std::vector<std::string> cors_origins{"*"};
+  double catalog_refresh = 2.0;  // seconds between version checks
+  std::int64_t session_rate_limit = 100;
+  std::int64_t user_rate_limit = 1000;
+  int request_timeout = 15;  // seconds
+};
+int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
+int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);
+
 // The bundled starter question file: $TRUTHBYTE_STARTER_FILE, else the
 // installed copy beside the binary (../share/truthbyte), else the source tree.
 std::string StarterQuestionsPath();

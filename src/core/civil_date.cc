@@ -86,4 +86,24 @@ std::string FormatTimestampMs(std::int64_t unix_ms) {
   return buf;
 }
 
+std::optional<std::int64_t> ParseTimestampMs(std::string_view text) {
+  if (text.size() != 24 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' ||
+      text[23] != 'Z')
+    return std::nullopt;
+  auto date = CivilDate::Parse(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  auto number = [&](std::size_t pos, std::size_t len, int max) -> std::optional<int> {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    if (v > max) return std::nullopt;
+    return v;
+  };
+  auto h = number(11, 2, 23), m = number(14, 2, 59), s = number(17, 2, 59), ms = number(20, 3, 999);
+  if (!h || !m || !s || !ms) return std::nullopt;
+  return ((date->DaysSinceEpoch() * 24 + *h) * 60 + *m) * 60 * 1000 + *s * 1000LL + *ms;
+}
+
 }  // namespace truthbyte

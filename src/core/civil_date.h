@@ -33,5 +33,8 @@ int DaysInMonth(int year, int month);
 
 // "2024-01-15T12:34:56.789Z" for a time in milliseconds since the epoch.
 std::string FormatTimestampMs(std::int64_t unix_ms);
+// The inverse of FormatTimestampMs ("YYYY-MM-DDTHH:MM:SS.mmmZ"); nullopt for
+// anything else.
+std::optional<std::int64_t> ParseTimestampMs(std::string_view text);
 
 }  // namespace truthbyte

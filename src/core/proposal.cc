@@ -124,7 +124,9 @@ ProposalCheck CheckProposal(const nlohmann::json& body) {
     problems.Add("question", "is required");
   } else {
     p.question = CheckText(question, "question", kProposalMaxQuestionChars, false, problems);
-    if (question->is_string()) {
+    // Only text that decoded: an invalid-UTF-8 question has already been
+    // reported and must not also be called too short or unpunctuated.
+    if (question->is_string() && IsValidUtf8(question->get_ref<const std::string&>())) {
       if (CountCodePoints(p.question) < kProposalMinQuestionChars)
         problems.Add("question", "must be at least " + std::to_string(kProposalMinQuestionChars) + " characters");
       if (p.question.empty() || (p.question.back() != '?' && p.question.back() != '.' && p.question.back() != '!'))

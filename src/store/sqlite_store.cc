@@ -593,7 +593,9 @@ class SqliteStore final : public Store {
       if ((*existing)->status != SubmissionStatus::kPending)
         return Status::ConditionFailed("submission " + d.submission_id + " was already " +
                                        SubmissionStatusName((*existing)->status));
-      const std::string question_id = d.approved_question ? d.approved_question->id : std::string();
+      // Only an approval publishes; a question attached to a rejection is ignored.
+      const bool publish = d.status == SubmissionStatus::kApproved;
+      const std::string question_id = publish ? d.approved_question->id : std::string();
       {
         Query q(Prepare("UPDATE submitted_questions SET status = ?2, reviewed_at = ?3, reviewer_id = ?4, "
                         "reviewer_notes = ?5, approved_question_id = ?6 WHERE id = ?1 AND status = 'pending'"));
@@ -601,7 +603,7 @@ class SqliteStore final : public Store {
             .Bind(4, d.reviewer_id).Bind(5, d.reviewer_notes).Bind(6, question_id);
         TB_RETURN_IF_ERROR(Check(q.Step(), "decide a submission"));
       }
-      if (d.approved_question) {
+      if (publish) {
         std::optional<Question> previous;
         TB_RETURN_IF_ERROR(LoadQuestion(question_id, &previous));
         Question row = *d.approved_question;
@@ -623,6 +625,16 @@ class SqliteStore final : public Store {
       TB_RETURN_IF_ERROR(visit(s));
     }
     return Check(rc, "scan submissions");
+  }
+
+  Result<bool> PendingSubmissionWithText(const std::string& normalised_question) override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT 1 FROM submitted_questions WHERE normalised_question = ?1 AND status = 'pending' "
+                    "LIMIT 1"));
+    q.Bind(1, normalised_question);
+    const int rc = q.Step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Check(rc, "look for a duplicate submission");
+    return rc == SQLITE_ROW;
   }
 
   // ---- Rate limits and settings -------------------------------------------

@@ -141,6 +141,9 @@ class Store {
   // kConditionFailed when it was decided before.
   virtual Status DecideSubmission(const SubmissionDecision& decision) = 0;
   virtual Status ScanSubmissions(const Visitor<Submission>& visit) = 0;
+  // Whether a pending submission has this normalised question text
+  // (NormaliseQuestionText).
+  virtual Result<bool> PendingSubmissionWithText(const std::string& normalised_question) = 0;
 
   // ---- Rate limits and settings -------------------------------------------
   // Adds `amount` to counter `key` in its current window of `window_seconds`

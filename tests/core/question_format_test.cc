@@ -292,7 +292,7 @@ TEST(QuestionFormatTest, JsonLineRoundTrip) {
 }
 
 TEST(QuestionFormatTest, ParsedRowsSurviveRoundTrip) {
-  for (const std::string line : {
+  for (const std::string& line : {
            std::string(R"({"question": "is it", "title": "T", "answer": false, "passage": "P"})"),
            std::string(R"({"id": "q1", "tags": ["Geo", "x"], "question": "q?", "answer": true})"),
            std::string(R"({"id": "q2", "question": "q?", "answer": true, "category": "Film", "difficulty": 1,)"
@@ -339,7 +339,9 @@ void ExpectEveryLineParses(const std::string& name, int expected_lines) {
     if (raw.contains("tags")) {
       EXPECT_EQ(q.tags, raw["tags"].get<Names>()) << name << ":" << i + 1;
     }
-    if (!raw.contains("id")) EXPECT_EQ(q.id, DeriveQuestionId(q.question, q.title));
+    if (!raw.contains("id")) {
+      EXPECT_EQ(q.id, DeriveQuestionId(q.question, q.title));
+    }
   }
 }
 

@@ -1,0 +1,127 @@
+// truthbyte serve and truthbyte token.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "service/auth_service.h"
+#include "service/game_service.h"
+#include "service/proposal_service.h"
+#include "service/question_catalog.h"
+
+namespace truthbyte::cli {
+namespace {
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Checks the store's question version every `interval` and reloads the
+// catalog when another process (an import, another server) changed it.
+class CatalogRefresher {
+ public:
+  CatalogRefresher(QuestionCatalog& catalog, std::chrono::milliseconds interval)
+      : catalog_(catalog), interval_(interval), thread_([this] { Loop(); }) {}
+  ~CatalogRefresher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
+      lock.unlock();
+      if (Status s = catalog_.CheckForChanges(); !s.ok())
+        std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;
+      lock.lock();
+    }
+  }
+
+  QuestionCatalog& catalog_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServe(const StoreOptions& store_options, const ServeOptions& options, std::ostream& out) {
+  auto opened = OpenStore(store_options);
+  if (!opened.ok()) return Fail(opened.status());
+  Store& store = **opened;
+
+  if (options.demo) {
+    auto count = store.CountQuestions();
+    if (!count.ok()) return Fail(count.status());
+    if (*count == 0) {
+      ImportOptions starter;
+      starter.files = {StarterQuestionsPath()};
+      if (int rc = RunImport(store_options, starter, out); rc != 0) return rc;
+    }
+  }
+  auto secret = LoadJwtSecret(store, store_options.env);
+  if (!secret.ok()) return Fail(secret.status());
+  auto salt = LoadIpSalt(store);
+  if (!salt.ok()) return Fail(salt.status());
+
+  QuestionCatalog catalog(store);
+  if (Status s = catalog.RefreshNow(); !s.ok()) return Fail(s);
+  AuthService auth(store, *secret, *salt);
+  GameService game(store, catalog);
+  ProposalService proposals(store, catalog);
+
+  ApiOptions api_options;
+  api_options.cors_origins = options.cors_origins;
+  api_options.debug = options.debug;
+  api_options.session_limit = options.session_rate_limit;
+  api_options.user_limit = options.user_rate_limit;
+  Api api(api_options, Api::Services{&store, &catalog, &auth, &game, &proposals}, NowMs);
+
+  ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.threads = options.threads;
+  server_options.request_timeout = std::chrono::seconds(options.request_timeout);
+
+  CatalogRefresher refresher(catalog, std::chrono::milliseconds(static_cast<std::int64_t>(options.catalog_refresh * 1000)));
+  Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
+    const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+    out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",
+                       catalog.Current()->entries.size(), store.Describe(), shown_host, port, shown_host, port);
+    out.flush();
+  });
+  if (!s.ok()) return Fail(s);
+  out << "TruthByte stopped\n";
+  return 0;
+}
+
+int RunToken(const StoreOptions& store_options, bool admin, double hours, std::ostream& out) {
+  if (!admin) return Fail("only admin tokens are printed here (--admin); players get tokens from GET /v1/session");
+  auto store = OpenStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+  auto secret = LoadJwtSecret(**store, store_options.env);
+  if (!secret.ok()) return Fail(secret.status());
+  auto salt = LoadIpSalt(**store);
+  if (!salt.ok()) return Fail(salt.status());
+  AuthService auth(**store, *secret, *salt);
+  out << auth.AdminToken(NowMs() / 1000, static_cast<std::int64_t>(hours * 3600)) << '\n';
+  return 0;
+}
+
+}  // namespace truthbyte::cli

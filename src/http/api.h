@@ -1,0 +1,91 @@
+// The HTTP/JSON API v1 (SPEC section 5) as a plain function from request to
+// response: no sockets here, so every rule is testable without a network.
+// Thread-safe; one Api serves all connections.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+
+#include "http/metrics.h"
+#include "service/auth_service.h"
+#include "service/game_service.h"
+#include "service/proposal_service.h"
+#include "service/question_catalog.h"
+#include "service/rate_limiter.h"
+#include "store/store.h"
+
+namespace truthbyte {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct ApiOptions {
+  std::vector<std::string> cors_origins{"*"};
+  bool debug = false;                 // add debug_info to question responses
+  std::int64_t session_limit = 100;   // GET /v1/session per IP per hour
+  std::int64_t user_limit = 1000;     // protected calls per user per hour
+};
+
+class Api {
+ public:
+  // The services the handlers call; all must outlive the Api.
+  struct Services {
+    Store* store;
+    QuestionCatalog* catalog;
+    AuthService* auth;
+    GameService* game;
+    ProposalService* proposals;
+  };
+  // `clock_ms` gives the current time (milliseconds since the epoch).
+  Api(ApiOptions options, Services services, std::function<std::int64_t()> clock_ms);
+  ~Api();
+
+  HttpResponse Handle(const HttpRequest& request, const std::string& client_ip);
+  // A complete error response for failures found before a request could be
+  // parsed (e.g. 413 from the connection layer).
+  HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message, unsigned version,
+                             bool keep_alive);
+
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  struct Context;
+  struct Route;
+  using Handler = HttpResponse (Api::*)(Context&);
+
+  HttpResponse Dispatch(Context& ctx);
+  HttpResponse Session(Context& ctx);
+  HttpResponse Refresh(Context& ctx);
+  HttpResponse AuthPing(Context& ctx);
+  HttpResponse FetchQuestions(Context& ctx);
+  HttpResponse SubmitAnswers(Context& ctx);
+  HttpResponse Categories(Context& ctx);
+  HttpResponse FetchDaily(Context& ctx);
+  HttpResponse SubmitDaily(Context& ctx);
+  HttpResponse UserProfile(Context& ctx);
+  HttpResponse ProposeQuestion(Context& ctx);
+  HttpResponse UserSubmissions(Context& ctx);
+  HttpResponse ModerationQueue(Context& ctx);
+  HttpResponse ApproveQuestion(Context& ctx);
+  HttpResponse Health(Context& ctx);
+  HttpResponse Ready(Context& ctx);
+  HttpResponse MetricsText(Context& ctx);
+
+  HttpResponse Error(Context& ctx, const ServiceError& error);
+  HttpResponse Json(Context& ctx, int status, std::string body);
+  void Finish(Context& ctx, HttpResponse& response);
+
+  ApiOptions options_;
+  Services services_;
+  std::function<std::int64_t()> clock_ms_;
+  RateLimiter limiter_;
+  std::vector<Route> routes_;
+  Metrics metrics_;
+};
+
+}  // namespace truthbyte

@@ -1,0 +1,30 @@
+// HttpServer: HTTP/1.1 with keep-alive on a pool of threads (Boost.Beast),
+// handing each complete request to the Api. Bounded bodies (1 MiB), read
+// timeouts for slow or idle clients, and a graceful drain on SIGTERM/SIGINT.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/status.h"
+#include "http/api.h"
+
+namespace truthbyte {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  int threads = 0;            // 0: one per core
+  std::size_t body_limit = 1 << 20;
+  std::chrono::seconds request_timeout{15};  // to read one request, and idle keep-alive
+  std::chrono::seconds drain_timeout{10};    // SIGTERM waits this long for in-flight requests
+};
+
+// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
+// requests finish and returns ok. `on_listening` runs once with the bound
+// port. Fails when the address cannot be bound.
+Status RunHttpServer(const ServerOptions& options, Api& api, const std::function<void(std::uint16_t)>& on_listening);
+
+}  // namespace truthbyte

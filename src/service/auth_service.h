@@ -1,0 +1,87 @@
+// Sessions and tokens (SPEC section 5, "Authentication"): JWT HS256 access
+// and refresh tokens, each session bound to one user. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/jwt.h"
+#include "service/service_error.h"
+#include "store/store.h"
+
+namespace truthbyte {
+
+inline constexpr std::int64_t kAccessTokenSeconds = 12 * 3600;
+inline constexpr std::int64_t kRefreshTokenSeconds = 30 * 24 * 3600;
+
+struct SessionGrant {
+  std::string access_token;
+  std::string refresh_token;
+  std::int64_t expires_in = kAccessTokenSeconds;
+  std::string session_id;
+  std::string user_id;  // empty until the session is bound
+};
+
+// Who is calling, after authentication.
+struct Caller {
+  std::string user_id;
+  std::string session_id;
+  bool admin = false;
+  nlohmann::json token_payload;
+};
+
+// Whether `text` is a UUID (8-4-4-4-12 hex) of version 4 and RFC 4122
+// variant, in either case.
+bool IsUuidV4(const std::string& text);
+// A new random UUID v4, lower case.
+std::string NewUuidV4();
+// `bytes` random bytes as lower-case hex, from the system's CSPRNG.
+std::string RandomHex(std::size_t bytes);
+
+class AuthService {
+ public:
+  // `secret` signs tokens; `ip_salt` salts the stored IP hashes.
+  AuthService(Store& store, std::string secret, std::string ip_salt);
+
+  // A new session; bound to `user_id_header` when it is given (it must be
+  // a UUID v4).
+  Outcome<SessionGrant> CreateSession(const std::string& client_ip, const std::string& user_id_header,
+                                      std::int64_t now);
+  // A new access token for a valid refresh token.
+  Outcome<SessionGrant> Refresh(const std::string& refresh_token, std::int64_t now);
+  // Checks "Authorization: Bearer <access token>" and the X-User-ID header
+  // (either may be empty when absent), binding the session on first use.
+  Outcome<Caller> Authenticate(const std::string& authorization, const std::string& user_id_header,
+                               std::int64_t now);
+  // An access token that may moderate, for operators.
+  std::string AdminToken(std::int64_t now, std::int64_t lifetime_seconds = kAccessTokenSeconds) const;
+
+  std::string HashIp(const std::string& ip) const;
+
+ private:
+  std::string Sign(const std::string& session_id, TokenType type, const std::string& user_id, std::int64_t now,
+                   std::int64_t lifetime) const;
+  // The user a session is bound to ("" when unbound); cached once bound,
+  // since a binding never changes.
+  Outcome<std::string> BoundUser(const std::string& session_id);
+
+  Store& store_;
+  const std::string secret_;
+  const std::string ip_salt_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::string> bound_users_;
+};
+
+// The signing secret: TRUTHBYTE_JWT_SECRET when set; otherwise, outside
+// production, a random secret kept in the store so tokens survive restarts.
+// In production (env "prod") a missing secret is an error.
+Result<std::string> LoadJwtSecret(Store& store, const std::string& env);
+// The salt for IP hashes, generated once and kept in the store.
+Result<std::string> LoadIpSalt(Store& store);
+
+}  // namespace truthbyte

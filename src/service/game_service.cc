@@ -1,0 +1,219 @@
+#include "service/game_service.h"
+
+#include <random>
+#include <set>
+
+#include "core/daily_challenge.h"
+#include "core/question_format.h"
+
+namespace truthbyte {
+namespace {
+
+thread_local SplitMix64 tls_rng([] {
+  std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}());
+
+}  // namespace
+
+Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& category, int difficulty, int count) {
+  FetchedQuestions result;
+  result.snapshot = catalog_.Current();
+  result.questions = result.snapshot->Sample(category, difficulty, static_cast<std::size_t>(count), tls_rng);
+  if (result.questions.empty()) {
+    return ServiceError::NotFound(difficulty ? "no questions in category \"" + category + "\" with difficulty " +
+                                                   std::to_string(difficulty)
+                                             : "no questions in category \"" + category + "\"");
+  }
+  return result;
+}
+
+Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& user_id,
+                                                           const std::vector<AnswerInput>& answers,
+                                                           std::int64_t now_ms) {
+  auto snapshot = catalog_.Current();
+  AnswerSubmissionResult result;
+  std::vector<Answer> known;
+  known.reserve(answers.size());
+  for (const AnswerInput& in : answers) {
+    const QuestionCatalog::Entry* entry = snapshot->Find(in.question_id);
+    if (!entry) {
+      ++result.unknown_questions;
+      continue;
+    }
+    Answer a;
+    a.user_id = user_id;
+    a.question_id = in.question_id;
+    a.answer = in.answer;
+    a.is_correct = in.answer == entry->answer;
+    a.timestamp = in.timestamp;
+    a.response_time_ms = in.response_time_ms;
+    known.push_back(std::move(a));
+  }
+  auto recorded = store_.RecordAnswers(known, FormatTimestampMs(now_ms));
+  if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
+  result.recorded = recorded->recorded;
+  result.duplicates = recorded->duplicates;
+  auto user = store_.GetUser(user_id);
+  if (!user.ok()) return ServiceError::FromStatus(user.status());
+  if (*user) {
+    result.correct_answers = (*user)->correct_answers;
+    result.total_answers = (*user)->total_answers;
+  }
+  result.trust_score = TrustScore(result.correct_answers, result.total_answers);
+  return result;
+}
+
+Outcome<DailyChallenge> GameService::Challenge(const CivilDate& date) {
+  const std::string key = date.ToString();
+  {
+    std::lock_guard lock(daily_mu_);
+    auto it = frozen_.find(key);
+    if (it != frozen_.end()) return it->second;
+  }
+  auto stored = store_.GetDailyChallenge(key);
+  if (!stored.ok()) return ServiceError::FromStatus(stored.status());
+  DailyChallenge challenge;
+  if (*stored) {
+    challenge = std::move(**stored);
+  } else {
+    auto snapshot = catalog_.Current();
+    if (snapshot->daily_pool.empty()) return ServiceError::NotFound("there are no questions for a daily challenge yet");
+    DailyChallenge fresh;
+    fresh.date = key;
+    fresh.question_ids = SelectDailyQuestions(snapshot->daily_pool, date);
+    auto frozen = store_.FreezeDailyChallenge(fresh);
+    if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
+    challenge = std::move(*frozen);
+  }
+  std::lock_guard lock(daily_mu_);
+  frozen_.emplace(key, challenge);
+  return challenge;
+}
+
+Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const CivilDate& date,
+                                           const CivilDate& today) {
+  auto challenge = Challenge(date);
+  if (!challenge.ok()) return challenge.error();
+  DailyView view;
+  view.date = challenge->date;
+  auto snapshot = catalog_.Current();
+  std::vector<std::string> missing;
+  for (const std::string& id : challenge->question_ids) {
+    if (const auto* entry = snapshot->Find(id)) {
+      view.question_json.push_back(entry->json);
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (!missing.empty()) {
+    // A frozen question no longer in the catalog: read it from the store so
+    // the day's set stays whole.
+    auto rows = store_.GetQuestions(missing);
+    if (!rows.ok()) return ServiceError::FromStatus(rows.status());
+    view.question_json.clear();
+    for (const std::string& id : challenge->question_ids) {
+      if (const auto* entry = snapshot->Find(id)) {
+        view.question_json.push_back(entry->json);
+        continue;
+      }
+      for (const Question& q : *rows)
+        if (q.id == id) view.question_json.push_back(QuestionToJson(q).dump());
+    }
+  }
+  auto profile = Profile(user_id);
+  if (!profile.ok()) return profile.error();
+  const User& user = *profile;
+  auto progress = user.daily_progress.find(view.date);
+  if (progress != user.daily_progress.end()) view.progress = progress->second;
+  view.current_streak = VisibleStreak(user.streak, today);
+  view.best_streak = user.streak.best;
+  view.streak_eligible = !view.progress && date == today;
+  return view;
+}
+
+Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_id, const CivilDate& date,
+                                                        const std::vector<AnswerInput>& answers,
+                                                        const CivilDate& today, std::int64_t now_ms) {
+  if (date != today)
+    return ServiceError::InvalidParameter("daily answers can only be submitted for today (" + today.ToString() + ")");
+  auto challenge = Challenge(date);
+  if (!challenge.ok()) return challenge.error();
+
+  // Exactly the day's questions, each once.
+  const std::set<std::string> expected(challenge->question_ids.begin(), challenge->question_ids.end());
+  std::set<std::string> seen;
+  nlohmann::json problems = nlohmann::json::array();
+  for (const AnswerInput& a : answers) {
+    if (!expected.count(a.question_id)) {
+      problems.push_back("question " + a.question_id + " is not in the challenge of " + challenge->date);
+    } else if (!seen.insert(a.question_id).second) {
+      problems.push_back("question " + a.question_id + " is answered more than once");
+    }
+  }
+  for (const std::string& id : challenge->question_ids)
+    if (!seen.count(id)) problems.push_back("question " + id + " is not answered");
+  if (!problems.empty()) {
+    ServiceError e = ServiceError::BadRequest(
+        "validation_failed", "answer each of the " + std::to_string(expected.size()) + " questions of the day once");
+    e.details = std::move(problems);
+    return e;
+  }
+
+  auto profile = Profile(user_id);
+  if (!profile.ok()) return profile.error();
+  if (profile->daily_progress.count(challenge->date))
+    return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
+
+  auto snapshot = catalog_.Current();
+  std::vector<std::string> missing;
+  for (const AnswerInput& a : answers)
+    if (!snapshot->Find(a.question_id)) missing.push_back(a.question_id);
+  std::map<std::string, bool> canonical;
+  if (!missing.empty()) {
+    auto rows = store_.GetQuestions(missing);
+    if (!rows.ok()) return ServiceError::FromStatus(rows.status());
+    for (const Question& q : *rows) canonical[q.id] = q.answer;
+  }
+
+  DailyProgress progress;
+  progress.date = challenge->date;
+  std::vector<Answer> dataset;
+  for (const AnswerInput& a : answers) {
+    const auto* entry = snapshot->Find(a.question_id);
+    const bool truth = entry ? entry->answer : canonical[a.question_id];
+    const bool correct = a.answer == truth;
+    progress.correct_count += correct;
+    progress.answers.push_back({a.question_id, a.answer, correct, a.timestamp});
+    dataset.push_back({user_id, a.question_id, a.answer, correct, a.timestamp, a.response_time_ms});
+  }
+  progress.total_questions = static_cast<int>(answers.size());
+  DailySubmissionResult result;
+  result.date = challenge->date;
+  result.score = ScoreDaily(progress.correct_count, progress.total_questions);
+  progress.score = result.score.percentage;
+  progress.rank = std::string(1, result.score.rank);
+  progress.completed_at = FormatTimestampMs(now_ms);
+  result.streak = AdvanceStreak(profile->streak, date, result.score.streak_eligible);
+
+  const std::string now_iso = FormatTimestampMs(now_ms);
+  Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, now_iso);
+  if (s.code() == StatusCode::kConditionFailed)
+    return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
+  if (!s.ok()) return ServiceError::FromStatus(s);
+  // The answers are human judgments like any other (first answer wins).
+  auto recorded = store_.RecordAnswers(dataset, now_iso);
+  if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
+  return result;
+}
+
+Outcome<User> GameService::Profile(const std::string& user_id) {
+  auto user = store_.GetUser(user_id);
+  if (!user.ok()) return ServiceError::FromStatus(user.status());
+  if (*user) return std::move(**user);
+  User fresh;
+  fresh.user_id = user_id;
+  return fresh;
+}
+
+}  // namespace truthbyte

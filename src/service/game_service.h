@@ -1,0 +1,88 @@
+// The game: random questions, answers with trust scoring, the daily
+// challenge with scores, ranks and streaks, and player profiles. Reads come
+// from the QuestionCatalog; writes go to the Store. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/records.h"
+#include "core/scoring.h"
+#include "service/question_catalog.h"
+#include "service/service_error.h"
+#include "store/store.h"
+
+namespace truthbyte {
+
+inline constexpr int kMaxFetchQuestions = 20;
+inline constexpr int kDefaultFetchQuestions = 7;
+inline constexpr std::size_t kMaxAnswersPerRequest = 100;
+
+struct FetchedQuestions {
+  std::vector<const QuestionCatalog::Entry*> questions;
+  std::shared_ptr<const QuestionCatalog::Snapshot> snapshot;  // keeps the entries alive
+};
+
+struct AnswerInput {
+  std::string question_id;
+  bool answer = false;
+  double timestamp = 0;
+  std::optional<std::int64_t> response_time_ms;
+};
+
+struct AnswerSubmissionResult {
+  int recorded = 0;
+  int duplicates = 0;
+  int unknown_questions = 0;
+  std::int64_t correct_answers = 0;  // the user's totals afterwards
+  std::int64_t total_answers = 0;
+  double trust_score = 0.5;
+};
+
+struct DailyView {
+  std::string date;
+  std::vector<std::string> question_json;  // serialised Question objects, in order
+  std::optional<DailyProgress> progress;   // when completed
+  int current_streak = 0;
+  int best_streak = 0;
+  bool streak_eligible = false;  // completing this date can still extend the streak
+};
+
+struct DailySubmissionResult {
+  std::string date;
+  DailyScore score;
+  StreakUpdate streak;
+};
+
+class GameService {
+ public:
+  GameService(Store& store, QuestionCatalog& catalog) : store_(store), catalog_(catalog) {}
+
+  // `difficulty` 0 means any. 404 when the category has no such questions.
+  Outcome<FetchedQuestions> FetchQuestions(const std::string& category, int difficulty, int count);
+  Outcome<AnswerSubmissionResult> SubmitAnswers(const std::string& user_id, const std::vector<AnswerInput>& answers,
+                                                std::int64_t now_ms);
+  Outcome<DailyView> FetchDaily(const std::string& user_id, const CivilDate& date, const CivilDate& today);
+  Outcome<DailySubmissionResult> SubmitDaily(const std::string& user_id, const CivilDate& date,
+                                             const std::vector<AnswerInput>& answers, const CivilDate& today,
+                                             std::int64_t now_ms);
+  // The stored user, or a new one with no history (not stored).
+  Outcome<User> Profile(const std::string& user_id);
+
+ private:
+  // The frozen challenge of `date`, freezing it from the catalog's pool at
+  // first use; frozen challenges are cached (they never change).
+  Outcome<DailyChallenge> Challenge(const CivilDate& date);
+
+  Store& store_;
+  QuestionCatalog& catalog_;
+  std::mutex daily_mu_;
+  std::map<std::string, DailyChallenge> frozen_;  // by date
+};
+
+}  // namespace truthbyte

@@ -1,0 +1,101 @@
+#include "service/proposal_service.h"
+
+#include "core/civil_date.h"
+#include "core/proposal.h"
+#include "core/text.h"
+#include "service/auth_service.h"
+#include "service/moderation.h"
+
+namespace truthbyte {
+namespace {
+
+constexpr std::int64_t kHourMs = 3600 * 1000;
+constexpr std::int64_t kDayMs = 24 * kHourMs;
+
+}  // namespace
+
+Outcome<Submission> ProposalService::Propose(const std::string& author, const nlohmann::json& body,
+                                             std::int64_t now_ms) {
+  ProposalCheck check = CheckProposal(body);
+  if (!check.ok()) {
+    ServiceError e = ServiceError::BadRequest("validation_failed", "Input validation failed");
+    e.details = nlohmann::json::array();
+    for (const auto& p : check.problems) e.details.push_back(p.field + " " + p.message);
+    return e;
+  }
+
+  // Limits count the proposals that were accepted (stored), whatever their
+  // later fate.
+  auto recent = store_.ListSubmissionsByAuthor(author, std::nullopt, kProposalsPerDay);
+  if (!recent.ok()) return ServiceError::FromStatus(recent.status());
+  int last_hour = 0, last_day = 0;
+  std::int64_t oldest_in_hour = now_ms, oldest_in_day = now_ms;
+  for (const Submission& s : *recent) {
+    const std::int64_t at = ParseTimestampMs(s.submitted_at).value_or(0);
+    if (at > now_ms - kDayMs) {
+      ++last_day;
+      oldest_in_day = std::min(oldest_in_day, at);
+    }
+    if (at > now_ms - kHourMs) {
+      ++last_hour;
+      oldest_in_hour = std::min(oldest_in_hour, at);
+    }
+  }
+  if (last_day >= kProposalsPerDay)
+    return ServiceError::RateLimited("at most " + std::to_string(kProposalsPerDay) + " proposals a day",
+                                     (oldest_in_day + kDayMs - now_ms + 999) / 1000);
+  if (last_hour >= kProposalsPerHour)
+    return ServiceError::RateLimited("at most " + std::to_string(kProposalsPerHour) + " proposals an hour",
+                                     (oldest_in_hour + kHourMs - now_ms + 999) / 1000);
+
+  const std::string normalised = NormaliseQuestionText(check.proposal.question);
+  if (catalog_.Current()->normalised_texts.count(normalised))
+    return ServiceError::Conflict("duplicate", "this question already exists");
+  auto pending = store_.PendingSubmissionWithText(normalised);
+  if (!pending.ok()) return ServiceError::FromStatus(pending.status());
+  if (*pending) return ServiceError::Conflict("duplicate", "this question is already waiting for moderation");
+
+  Submission s;
+  s.id = "sub_" + RandomHex(8);
+  s.question = check.proposal.question;
+  s.title = check.proposal.title;
+  s.passage = check.proposal.passage;
+  s.answer = check.proposal.answer;
+  s.categories = check.proposal.categories;
+  s.difficulty = check.proposal.difficulty;
+  s.author = author;
+  s.status = SubmissionStatus::kPending;
+  s.submitted_at = FormatTimestampMs(now_ms);
+  if (Status st = store_.CreateSubmission(s); !st.ok()) return ServiceError::FromStatus(st);
+  return s;
+}
+
+Outcome<std::vector<Submission>> ProposalService::ListOwn(const std::string& author,
+                                                          std::optional<SubmissionStatus> status, int limit) {
+  auto list = store_.ListSubmissionsByAuthor(author, status, limit);
+  if (!list.ok()) return ServiceError::FromStatus(list.status());
+  return std::move(*list);
+}
+
+Outcome<std::vector<Submission>> ProposalService::Queue(int limit) {
+  auto list = store_.ListSubmissionsByStatus(SubmissionStatus::kPending, limit);
+  if (!list.ok()) return ServiceError::FromStatus(list.status());
+  return std::move(*list);
+}
+
+Outcome<Submission> ProposalService::Decide(const std::string& submission_id, bool approve,
+                                            const std::string& reviewer, const std::string& notes,
+                                            std::int64_t now_ms) {
+  auto decided = DecideSubmission(store_, submission_id, approve, reviewer, notes, FormatTimestampMs(now_ms));
+  if (!decided.ok()) {
+    if (decided.status().code() == StatusCode::kConditionFailed)
+      return ServiceError::Conflict("already_completed", decided.status().message());
+    return ServiceError::FromStatus(decided.status());
+  }
+  if (approve) {
+    if (Status s = catalog_.RefreshNow(); !s.ok()) return ServiceError::FromStatus(s);
+  }
+  return std::move(*decided);
+}
+
+}  // namespace truthbyte
