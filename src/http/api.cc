@@ -68,13 +68,17 @@ int JsonDepth(std::string_view body) {
 
 std::string JsonString(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-nlohmann::json DailyProgressJson(const std::optional<DailyProgress>& p, std::size_t total_questions) {
-  if (!p) {
-    return {{"completed", false},   {"score", nullptr},          {"rank", nullptr},
-            {"correct_count", 0},   {"total_questions", total_questions},
-            {"answers", nlohmann::json::array()}, {"completed_at", nullptr}};
-  }
-  return nlohmann::json(DailyProgressToJson(*p));
+nlohmann::ordered_json DailyProgressJson(const std::optional<DailyProgress>& p, std::size_t total_questions) {
+  if (p) return DailyProgressToJson(*p);
+  nlohmann::ordered_json j;
+  j["completed"] = false;
+  j["score"] = nullptr;
+  j["rank"] = nullptr;
+  j["correct_count"] = 0;
+  j["total_questions"] = total_questions;
+  j["answers"] = nlohmann::ordered_json::array();
+  j["completed_at"] = nullptr;
+  return j;
 }
 
 }  // namespace
@@ -239,6 +243,9 @@ HttpResponse Api::Dispatch(Context& ctx) {
       if (!ctx.rate->allowed) return Error(ctx, ServiceError::RateLimited("too many requests", ctx.rate->reset - now));
       if (route.access == Route::Access::kAdmin && !ctx.caller.admin)
         return Error(ctx, ServiceError::Forbidden("forbidden", "this endpoint needs an admin token"));
+      // Admin tokens moderate; they do not play (they belong to no player).
+      if (route.access == Route::Access::kUser && ctx.caller.admin && route.handler != &Api::AuthPing)
+        return Error(ctx, ServiceError::Forbidden("forbidden", "admin tokens cannot be used to play"));
       break;
     }
   }
@@ -278,6 +285,7 @@ HttpResponse Api::Json(Context& ctx, int status, std::string body) {
 }
 
 HttpResponse Api::Error(Context& ctx, const ServiceError& e) {
+  if (e.own_limit > 0) ctx.rate = RateDecision{false, e.own_limit, 0, e.own_limit_reset};
   nlohmann::ordered_json body;
   body["success"] = false;
   body["error"] = e.message;
@@ -291,12 +299,13 @@ HttpResponse Api::Error(Context& ctx, const ServiceError& e) {
   return r;
 }
 
-HttpResponse Api::ErrorResponse(int status, const std::string& code, const std::string& message, unsigned version,
-                                bool keep_alive) {
-  HttpRequest dummy{http::verb::get, "/", version};
-  dummy.keep_alive(keep_alive);
-  const std::string ip;
-  Context ctx{dummy, ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, {}, {}, {}};
+HttpResponse Api::ErrorResponse(int status, const std::string& code, const std::string& message,
+                                const HttpRequest& partial, const std::string& client_ip) {
+  HttpRequest request = partial;  // headers only; the body was refused
+  request.body().clear();
+  request.keep_alive(false);
+  Context ctx{request, client_ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, {}, {}, {}};
+  ctx.rate = limiter_.Peek("ip:" + client_ip, options_.user_limit, kHourSeconds, ctx.now_ms / 1000);
   HttpResponse r = Error(ctx, ServiceError::Make(status, code, message));
   Finish(ctx, r);
   metrics_.Record(routes_.size(), status, 0);
@@ -425,7 +434,6 @@ nlohmann::ordered_json ProfileJson(const User& u, const CivilDate& today) {
 std::string Dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 

@@ -46,10 +46,11 @@ class Api {
   ~Api();
 
   HttpResponse Handle(const HttpRequest& request, const std::string& client_ip);
-  // A complete error response for failures found before a request could be
-  // parsed (e.g. 413 from the connection layer).
-  HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message, unsigned version,
-                             bool keep_alive);
+  // A complete error response (connection closing) for failures found by
+  // the connection layer before a request was whole: 413, malformed HTTP.
+  // `partial` holds whatever headers were parsed.
+  HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
+                             const HttpRequest& partial, const std::string& client_ip);
 
   Metrics& metrics() { return metrics_; }
 

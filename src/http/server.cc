@@ -54,11 +54,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      return Send(api_.ErrorResponse(413, "payload_too_large", "the body is larger than 1 MiB", 11, false));
+      return Send(api_.ErrorResponse(413, "payload_too_large", "the body is larger than 1 MiB", parser_->get(),
+                                     client_ip_));
     }
     if (ec) {
       // Anything else the parser rejects is a malformed request.
-      return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", 11, false));
+      return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", HttpRequest{}, client_ip_));
     }
     // In flight from here until the response is written: a drain waits.
     state_.in_flight.fetch_add(1);

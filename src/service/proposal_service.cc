@@ -41,12 +41,15 @@ Outcome<Submission> ProposalService::Propose(const std::string& author, const nl
       oldest_in_hour = std::min(oldest_in_hour, at);
     }
   }
-  if (last_day >= kProposalsPerDay)
-    return ServiceError::RateLimited("at most " + std::to_string(kProposalsPerDay) + " proposals a day",
-                                     (oldest_in_day + kDayMs - now_ms + 999) / 1000);
-  if (last_hour >= kProposalsPerHour)
-    return ServiceError::RateLimited("at most " + std::to_string(kProposalsPerHour) + " proposals an hour",
-                                     (oldest_in_hour + kHourMs - now_ms + 999) / 1000);
+  auto limited = [&](int limit, const char* per, std::int64_t window_ends_ms) {
+    ServiceError e = ServiceError::RateLimited(
+        "at most " + std::to_string(limit) + " proposals " + per, (window_ends_ms - now_ms + 999) / 1000);
+    e.own_limit = limit;
+    e.own_limit_reset = (window_ends_ms + 999) / 1000;
+    return e;
+  };
+  if (last_day >= kProposalsPerDay) return limited(kProposalsPerDay, "a day", oldest_in_day + kDayMs);
+  if (last_hour >= kProposalsPerHour) return limited(kProposalsPerHour, "an hour", oldest_in_hour + kHourMs);
 
   const std::string normalised = NormaliseQuestionText(check.proposal.question);
   if (catalog_.Current()->normalised_texts.count(normalised))

@@ -21,6 +21,10 @@ struct ServiceError {
   std::string message = "internal error";
   nlohmann::json details;        // null when there are none
   std::int64_t retry_after = 0;  // seconds, for 429
+  // For a 429 from a limit of its own (proposals): that limit, reported in
+  // the X-RateLimit-* headers instead of the request limit.
+  std::int64_t own_limit = 0;
+  std::int64_t own_limit_reset = 0;  // unix seconds
   std::string internal_detail;   // for the server log only, never sent
 
   static ServiceError Make(int http_status, std::string code, std::string message) {

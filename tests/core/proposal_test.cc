@@ -313,6 +313,19 @@ TEST(ProposalTest, ReportsEveryProblemAtOnce) {
       << Describe(c);
 }
 
+TEST(ProposalTest, ReportsEveryQuestionProblemAtOnce) {
+  // No end punctuation and only 2 letters: both are reported.
+  const ProposalCheck c = CheckProposal(With("question", "Is 1234 5678"));
+  ASSERT_EQ(c.problems.size(), 2u) << Describe(c);
+  EXPECT_EQ(c.problems[0].field, "question");
+  EXPECT_EQ(c.problems[1].field, "question");
+  EXPECT_THAT(Describe(c), HasSubstr("end with"));
+  EXPECT_THAT(Describe(c), HasSubstr("5 letters"));
+  // Too short, unpunctuated, too few letters and a long run: four problems.
+  const ProposalCheck d = CheckProposal(With("question", "ab 11111"));
+  EXPECT_EQ(d.problems.size(), 4u) << Describe(d);
+}
+
 TEST(ProposalTest, EmptyBodyReportsEveryRequiredField) {
   const ProposalCheck c = CheckProposal(json::object());
   std::set<std::string> fields;

@@ -165,6 +165,12 @@ TEST(QuestionFormatTest, TextIsTrimmedAndCreatedAtAndSourceAreRead) {
   EXPECT_EQ(q.source, "seed.jsonl");
 }
 
+TEST(QuestionFormatTest, CarriageReturnFromCrlfFilesIsIgnored) {
+  Question q = MustParse("{\"id\":\"q1\",\"question\":\"Is it?\",\"answer\":true}\r");
+  EXPECT_EQ(q.id, "q1");
+  EXPECT_TRUE(q.answer);
+}
+
 // --- Bad lines -------------------------------------------------------------
 
 TEST(QuestionFormatErrorsTest, InvalidJson) {

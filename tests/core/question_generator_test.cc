@@ -61,6 +61,7 @@ TEST(QuestionGeneratorTest, RealisticSpreadsOverTwoThousandQuestions) {
   std::set<int> difficulties;
   std::set<std::string> categories;
   std::set<std::string> ids;
+  int multi_category = 0;
   std::size_t min_passage = SIZE_MAX, max_passage = 0;
   for (std::uint64_t i = 0; i < 2000; ++i) {
     const Question q = g.Generate(i);
@@ -68,6 +69,7 @@ TEST(QuestionGeneratorTest, RealisticSpreadsOverTwoThousandQuestions) {
     (q.answer ? true_answers : false_answers)++;
     difficulties.insert(q.difficulty);
     for (const auto& c : q.categories) categories.insert(c);
+    multi_category += q.categories.size() > 2;  // two real categories besides "general"
     min_passage = std::min(min_passage, q.passage.size());
     max_passage = std::max(max_passage, q.passage.size());
     ids.insert(q.id);
@@ -96,6 +98,7 @@ TEST(QuestionGeneratorTest, RealisticSpreadsOverTwoThousandQuestions) {
   EXPECT_GT(false_answers, 600);
   EXPECT_EQ(difficulties, (std::set<int>{1, 2, 3, 4, 5}));
   EXPECT_GE(categories.size(), 9u);  // at least 8 besides "general"
+  EXPECT_GT(multi_category, 100);  // the full format's category lists get exercised
   EXPECT_LT(min_passage, 200u);
   EXPECT_GT(max_passage, 1000u);
   EXPECT_EQ(ids.size(), 2000u);

@@ -57,6 +57,12 @@ TEST(Utf8Test, RejectsTruncatedAndStraySequences) {
   EXPECT_FALSE(IsValidUtf8("\x80"));               // lone continuation byte
   EXPECT_FALSE(IsValidUtf8("a\xBF" "b"));
   EXPECT_FALSE(IsValidUtf8("caf\xE9"));            // Latin-1 é
+  // A view that ends inside a sequence must not read past its end, even when
+  // the bytes after it would complete the sequence.
+  const std::string euro = "\xE2\x82\xAC";
+  EXPECT_TRUE(IsValidUtf8(euro));
+  EXPECT_FALSE(IsValidUtf8(std::string_view(euro.data(), 2)));
+  EXPECT_FALSE(IsValidUtf8(std::string_view(euro.data(), 1)));
 }
 
 TEST(Utf8Test, DecodeUtf8) {
