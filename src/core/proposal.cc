@@ -101,7 +101,8 @@ std::size_t CountLetters(const std::string& text) {
 }
 
 bool IsValidCategoryName(const std::string& name) {
-  if (name.empty() || name.size() > 50) return false;
+  // All spaces would normalise to nothing: not a category.
+  if (name.empty() || name.size() > 50 || TrimWhitespace(name).empty()) return false;
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == ' ' || c == '_' || c == '-';

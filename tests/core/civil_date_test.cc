@@ -138,5 +138,21 @@ TEST(FormatTimestampMsTest, KnownInstants) {
   EXPECT_EQ(FormatTimestampMs(-86400000), "1969-12-31T00:00:00.000Z");
 }
 
+TEST(ParseTimestampMsTest, InvertsFormatting) {
+  for (std::int64_t ms : {0LL, 1705322096789LL, 1705322096007LL, 951782400000LL, 4102444799999LL}) {
+    auto parsed = ParseTimestampMs(FormatTimestampMs(ms));
+    ASSERT_TRUE(parsed.has_value()) << ms;
+    EXPECT_EQ(*parsed, ms);
+  }
+}
+
+TEST(ParseTimestampMsTest, RejectsAnythingElse) {
+  for (const char* bad : {"", "2024-01-15", "2024-01-15T12:34:56Z", "2024-01-15T12:34:56.789", "2024-01-15 12:34:56.789Z",
+                          "2024-02-30T00:00:00.000Z", "2024-01-15T24:00:00.000Z", "2024-01-15T12:60:00.000Z",
+                          "2024-01-15T12:34:6a.789Z"}) {
+    EXPECT_FALSE(ParseTimestampMs(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace truthbyte

@@ -270,6 +270,7 @@ TEST(ProposalCategoriesTest, Rules) {
 TEST(ProposalCategoriesTest, IsValidCategoryName) {
   EXPECT_TRUE(IsValidCategoryName("science"));
   EXPECT_TRUE(IsValidCategoryName("Pop Culture_2-x"));
+  EXPECT_FALSE(IsValidCategoryName("   "));
   EXPECT_TRUE(IsValidCategoryName(std::string(50, 'a')));
   EXPECT_FALSE(IsValidCategoryName(std::string(51, 'a')));
   EXPECT_FALSE(IsValidCategoryName(""));
