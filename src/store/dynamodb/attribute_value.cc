@@ -1,0 +1,1 @@
+#include "store/dynamodb/attribute_value.h"

@@ -1,0 +1,1 @@
+#include "store/dynamodb/aws_sigv4.h"

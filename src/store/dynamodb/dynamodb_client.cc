@@ -1,0 +1,1 @@
+#include "store/dynamodb/dynamodb_client.h"
