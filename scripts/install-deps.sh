@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# Installs the Debian packages TruthByte needs to build, test and benchmark,
-# skipping those already present. Needs root (or sudo) only when something
-# is missing.
+# Installs what TruthByte needs to build, test and benchmark, skipping what is
+# already present: the Debian packages, and for the tests Node.js with the
+# npm packages of tests/package.json (dynalite, the DynamoDB-compatible
+# server the DynamoDB tests run against). Needs root (or sudo) only when a
+# Debian package is missing.
+#
+# Usage: scripts/install-deps.sh [--no-test-deps]
+#   --no-test-deps (or TRUTHBYTE_TESTS=OFF): skip Node.js and tests/node_modules.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+test_deps=1
+[ "${TRUTHBYTE_TESTS:-ON}" = OFF ] && test_deps=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-test-deps) test_deps=0 ;;
+    *) echo "usage: scripts/install-deps.sh [--no-test-deps]" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   g++ cmake ninja-build pkg-config
@@ -15,11 +30,23 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The tests start dynalite with node; Debian's nodejs and npm only when no
+# node is installed at all (the machines may carry a newer one of their own).
+if [ "$test_deps" = 1 ] && ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
-echo "Installing missing Debian packages: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing missing Debian packages: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The test-only npm packages, exactly as locked in tests/package-lock.json.
+if [ "$test_deps" = 1 ] && [ ! -f "$root/tests/node_modules/dynalite/cli.js" ]; then
+  echo "Installing the tests' npm packages (tests/package-lock.json)" >&2
+  (cd "$root" && npm ci --prefix tests --no-audit --no-fund)
+fi

@@ -54,7 +54,12 @@ int RunInit(const StoreOptions& store_options, std::ostream& out) {
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
   if (Status s = (*store)->Init(); !s.ok()) return Fail(s);
-  out << fmt::format("{} is ready (schema version {})\n", (*store)->Describe(), SqliteSchemaVersion());
+  for (const std::string& note : (*store)->InitNotes()) out << note << '\n';
+  if (store_options.url.rfind("sqlite:", 0) == 0) {
+    out << fmt::format("{} is ready (schema version {})\n", (*store)->Describe(), SqliteSchemaVersion());
+  } else {
+    out << fmt::format("{} is ready: all nine tables are active\n", (*store)->Describe());
+  }
   return 0;
 }
 

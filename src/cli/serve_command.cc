@@ -26,11 +26,13 @@ std::int64_t NowMs() {
 }
 
 // Checks the store's question version every `interval` and reloads the
-// catalog when another process (an import, another server) changed it.
+// catalog when it moved (an import, an approval on another instance); and
+// reloads everything every `full_interval`, for questions written by other
+// tools that do not move the version.
 class CatalogRefresher {
  public:
-  CatalogRefresher(QuestionCatalog& catalog, std::chrono::milliseconds interval)
-      : catalog_(catalog), interval_(interval), thread_([this] { Loop(); }) {}
+  CatalogRefresher(QuestionCatalog& catalog, std::chrono::milliseconds interval, std::chrono::milliseconds full_interval)
+      : catalog_(catalog), interval_(interval), full_interval_(full_interval), thread_([this] { Loop(); }) {}
   ~CatalogRefresher() {
     {
       std::lock_guard lock(mu_);
@@ -42,17 +44,21 @@ class CatalogRefresher {
 
  private:
   void Loop() {
+    auto next_full = std::chrono::steady_clock::now() + full_interval_;
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
       lock.unlock();
-      if (Status s = catalog_.CheckForChanges(); !s.ok())
-        std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;
+      const bool full = std::chrono::steady_clock::now() >= next_full;
+      if (full) next_full = std::chrono::steady_clock::now() + full_interval_;
+      Status s = full ? catalog_.RefreshNow() : catalog_.CheckForChanges();
+      if (!s.ok()) std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;
       lock.lock();
     }
   }
 
   QuestionCatalog& catalog_;
   const std::chrono::milliseconds interval_;
+  const std::chrono::milliseconds full_interval_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -99,7 +105,8 @@ int RunServe(const StoreOptions& store_options, const ServeOptions& options, std
   server_options.threads = options.threads;
   server_options.request_timeout = std::chrono::seconds(options.request_timeout);
 
-  CatalogRefresher refresher(catalog, std::chrono::milliseconds(static_cast<std::int64_t>(options.catalog_refresh * 1000)));
+  auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)); };
+  CatalogRefresher refresher(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh));
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",

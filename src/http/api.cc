@@ -495,20 +495,20 @@ HttpResponse Api::FetchQuestions(Context& ctx) {
 
   auto fetched = services_.game->FetchQuestions(category, *difficulty, *count);
   if (!fetched.ok()) return Error(ctx, fetched.error());
-  metrics_.CountFetch("catalog");
+  metrics_.CountFetch(fetched->strategy);
   std::string body;
-  body.reserve(1024 * fetched->questions.size() + 128);
+  body.reserve(1024 * fetched->question_json.size() + 128);
   body += "{\"questions\":[";
-  for (std::size_t i = 0; i < fetched->questions.size(); ++i) {
+  for (std::size_t i = 0; i < fetched->question_json.size(); ++i) {
     if (i) body += ',';
-    body += fetched->questions[i]->json;
+    body += fetched->question_json[i];
   }
   body += fmt::format("],\"count\":{},\"category\":{},\"difficulty\":{},\"requested_count\":{}",
-                      fetched->questions.size(), JsonString(category),
+                      fetched->question_json.size(), JsonString(category),
                       *difficulty ? std::to_string(*difficulty) : "null", *count);
   if (options_.debug) {
-    body += fmt::format(",\"debug_info\":{{\"strategy\":\"catalog\",\"catalog_version\":{},\"catalog_questions\":{}}}",
-                        fetched->snapshot->version, fetched->snapshot->entries.size());
+    body += fmt::format(",\"debug_info\":{{\"strategy\":\"{}\",\"catalog_version\":{},\"catalog_questions\":{}}}",
+                        fetched->strategy, fetched->snapshot->version, fetched->snapshot->entries.size());
   }
   body += '}';
   return Json(ctx, 200, std::move(body));
@@ -726,7 +726,10 @@ HttpResponse Api::MetricsText(Context& ctx) {
   auto snapshot = services_.catalog->Current();
   HttpResponse r{http::status::ok, ctx.request.version()};
   r.set(http::field::content_type, "text/plain; version=0.0.4");
+  const QueryStrategyCounts store_queries = services_.store->QueryStrategies();
   r.body() = metrics_.Render({{"truthbyte_catalog_questions", static_cast<double>(snapshot->entries.size())},
+                              {"truthbyte_store_category_index_queries", static_cast<double>(store_queries.category_index)},
+                              {"truthbyte_store_scan_fallbacks", static_cast<double>(store_queries.scan_fallback)},
                               {"truthbyte_catalog_version", static_cast<double>(snapshot->version)},
                               {"truthbyte_catalog_refreshes_total", static_cast<double>(services_.catalog->refreshes())}});
   return r;

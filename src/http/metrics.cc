@@ -19,7 +19,10 @@ void Metrics::Record(std::size_t endpoint, int http_status, double seconds) {
   e.latency_sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
-void Metrics::CountFetch(const char* /*strategy*/) { catalog_fetches_.fetch_add(1, std::memory_order_relaxed); }
+void Metrics::CountFetch(const std::string& strategy) {
+  auto& counter = strategy == "catalog" ? catalog_fetches_ : strategy == "scan" ? scan_fetches_ : index_fetches_;
+  counter.fetch_add(1, std::memory_order_relaxed);
+}
 
 std::string Metrics::Render(const std::vector<std::pair<std::string, double>>& gauges) const {
   std::string out;
@@ -53,8 +56,10 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, double>>& g
   out += "# TYPE truthbyte_question_fetches_total counter\n";
   out += fmt::format("truthbyte_question_fetches_total{{strategy=\"catalog\"}} {}\n",
                      catalog_fetches_.load(std::memory_order_relaxed));
-  out += fmt::format("truthbyte_question_fetches_total{{strategy=\"category_index\"}} 0\n");
-  out += fmt::format("truthbyte_question_fetches_total{{strategy=\"scan\"}} 0\n");
+  out += fmt::format("truthbyte_question_fetches_total{{strategy=\"category_index\"}} {}\n",
+                     index_fetches_.load(std::memory_order_relaxed));
+  out += fmt::format("truthbyte_question_fetches_total{{strategy=\"scan\"}} {}\n",
+                     scan_fetches_.load(std::memory_order_relaxed));
   for (const auto& [name, value] : gauges) {
     out += fmt::format("# TYPE {} gauge\n{} {}\n", name, name, value);
   }

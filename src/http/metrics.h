@@ -16,7 +16,8 @@ class Metrics {
   explicit Metrics(std::vector<std::string> endpoints);
 
   void Record(std::size_t endpoint, int http_status, double seconds);
-  void CountFetch(const char* strategy);  // "catalog" (the only one on SQLite)
+  // A fetch-questions served by "catalog", "category_index" or "scan".
+  void CountFetch(const std::string& strategy);
 
   // The exposition text; `gauges` are extra "name value" lines.
   std::string Render(const std::vector<std::pair<std::string, double>>& gauges) const;
@@ -34,6 +35,8 @@ class Metrics {
   std::vector<std::string> endpoints_;
   std::vector<PerEndpoint> per_endpoint_;
   std::atomic<std::uint64_t> catalog_fetches_{0};
+  std::atomic<std::uint64_t> index_fetches_{0};
+  std::atomic<std::uint64_t> scan_fetches_{0};
 };
 
 }  // namespace truthbyte

@@ -19,8 +19,23 @@ thread_local SplitMix64 tls_rng([] {
 Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& category, int difficulty, int count) {
   FetchedQuestions result;
   result.snapshot = catalog_.Current();
-  result.questions = result.snapshot->Sample(category, difficulty, static_cast<std::size_t>(count), tls_rng);
-  if (result.questions.empty()) {
+  for (const auto* entry : result.snapshot->Sample(category, difficulty, static_cast<std::size_t>(count), tls_rng))
+    result.question_json.emplace_back(entry->json);
+  if (!result.question_json.empty()) return result;
+
+  const QueryStrategyCounts before = store_.QueryStrategies();
+  auto ids = store_.QueryCategoryIndex(category, difficulty ? std::optional<int>(difficulty) : std::nullopt);
+  if (!ids.ok()) return ServiceError::FromStatus(ids.status());
+  result.strategy = store_.QueryStrategies().scan_fallback > before.scan_fallback ? "scan" : "category_index";
+  std::vector<std::string>& pool = *ids;
+  const std::size_t n = std::min(pool.size(), static_cast<std::size_t>(count));
+  for (std::size_t i = 0; i < n; ++i) std::swap(pool[i], pool[i + tls_rng.Below(pool.size() - i)]);
+  pool.resize(n);
+  auto questions = store_.GetQuestions(pool);
+  if (!questions.ok()) return ServiceError::FromStatus(questions.status());
+  for (const Question& q : *questions) result.owned_json.push_back(QuestionToJson(q).dump());
+  for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
+  if (result.question_json.empty()) {
     return ServiceError::NotFound(difficulty ? "no questions in category \"" + category + "\" with difficulty " +
                                                    std::to_string(difficulty)
                                              : "no questions in category \"" + category + "\"");

@@ -24,8 +24,12 @@ inline constexpr int kDefaultFetchQuestions = 7;
 inline constexpr std::size_t kMaxAnswersPerRequest = 100;
 
 struct FetchedQuestions {
-  std::vector<const QuestionCatalog::Entry*> questions;
-  std::shared_ptr<const QuestionCatalog::Snapshot> snapshot;  // keeps the entries alive
+  std::vector<std::string_view> question_json;  // serialised Question objects
+  std::shared_ptr<const QuestionCatalog::Snapshot> snapshot;  // keeps catalog entries alive
+  std::vector<std::string> owned_json;  // for questions read from the store
+  // "catalog" (the hot path), or, for a category the catalog does not know
+  // yet, how the store answered: "category_index" or "scan".
+  std::string strategy = "catalog";
 };
 
 struct AnswerInput {
@@ -63,7 +67,10 @@ class GameService {
  public:
   GameService(Store& store, QuestionCatalog& catalog) : store_(store), catalog_(catalog) {}
 
-  // `difficulty` 0 means any. 404 when the category has no such questions.
+  // `difficulty` 0 means any. Served from the catalog; a category (or
+  // difficulty) the catalog does not have is asked of the store's category
+  // index (with its scan fallback), so questions written by other tools
+  // appear before the next catalog refresh. 404 when there are none.
   Outcome<FetchedQuestions> FetchQuestions(const std::string& category, int difficulty, int count);
   Outcome<AnswerSubmissionResult> SubmitAnswers(const std::string& user_id, const std::vector<AnswerInput>& answers,
                                                 std::int64_t now_ms);

@@ -1,5 +1,8 @@
 #include "store/open_store.h"
 
+#include <cstdlib>
+
+#include "store/dynamodb/dynamodb_store.h"
 #include "store/sqlite_store.h"
 
 namespace truthbyte {
@@ -13,8 +16,19 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
     if (rest.empty()) return Status::InvalidArgument("--store sqlite: needs a path, e.g. sqlite:truthbyte.db");
     return OpenSqliteStore(rest);
   }
-  if (engine == "dynamodb")
-    return Status::InvalidArgument("the dynamodb engine is not available in this build yet; use --store sqlite:PATH");
+  if (engine == "dynamodb") {
+    if (!rest.empty())
+      return Status::InvalidArgument("--store dynamodb: takes no path; use --env, --region and --endpoint");
+    DynamoDbOptions dynamo;
+    dynamo.env = options.env;
+    dynamo.client.endpoint = options.endpoint;
+    const char* region = std::getenv("AWS_REGION");
+    dynamo.client.region = !options.region.empty() ? options.region : (region && *region ? region : "us-east-1");
+    auto credentials = dynamodb::CredentialsFromEnvironment(/*allow_dummy=*/!options.endpoint.empty());
+    if (!credentials.ok()) return credentials.status();
+    dynamo.client.credentials = std::move(*credentials);
+    return OpenDynamoDbStore(dynamo);
+  }
   return Status::InvalidArgument("unknown store \"" + url + "\"; use sqlite:PATH or dynamodb:");
 }
 

@@ -62,6 +62,12 @@ struct RateCounter {
   std::int64_t resets_at = 0;  // unix seconds when the window ends
 };
 
+// How category queries were served (SPEC section 3, "Query strategy").
+struct QueryStrategyCounts {
+  std::uint64_t category_index = 0;  // the question-categories index
+  std::uint64_t scan_fallback = 0;   // the filtered scan of questions
+};
+
 template <typename T>
 using Visitor = std::function<Status(const T&)>;
 
@@ -73,6 +79,10 @@ class Store {
   virtual Status Init() = 0;
   // "sqlite:/path/truthbyte.db" and the like, for messages.
   virtual std::string Describe() const = 0;
+  // What the last Init() wants the operator to know (e.g. a feature the
+  // endpoint lacks and was skipped); empty by default.
+  virtual std::vector<std::string> InitNotes() const { return {}; }
+  virtual QueryStrategyCounts QueryStrategies() const { return {}; }
 
   // ---- Questions ----------------------------------------------------------
   // Inserts or replaces each question by id, with its index rows and counts,

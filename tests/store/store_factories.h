@@ -27,9 +27,12 @@
 
 #include <gtest/gtest.h>
 
+#include "core/sha256.h"
 #include "core/status.h"
+#include "store/dynamodb/dynamodb_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
+#include "support/dynalite.h"
 
 namespace truthbyte::testing {
 
@@ -39,9 +42,25 @@ struct StoreEngine {
   std::function<Result<std::unique_ptr<Store>>(const std::string& scratch_dir)> open;
 };
 
+// One dynalite for the whole test binary; each scratch directory gets its
+// own table prefix (its --env), derived from the directory's path.
+inline Result<std::unique_ptr<Store>> OpenDynaliteStore(const std::string& dir) {
+  static Dynalite* dynalite = new Dynalite();  // lives until the process ends
+  DynamoDbOptions options;
+  options.env = "t" + Sha256Hex(dir).substr(0, 12);
+  options.client.endpoint = dynalite->endpoint();
+  options.client.region = "us-east-1";
+  options.client.credentials = {"test-access-key", "test-secret-key", ""};
+  auto store = OpenDynamoDbStore(options);
+  if (!store.ok()) return store;
+  if (Status s = (*store)->Init(); !s.ok()) return s;
+  return store;
+}
+
 inline std::vector<StoreEngine> StoreEngines() {
   return {
       {"Sqlite", [](const std::string& dir) { return OpenSqliteStore(dir + "/truthbyte.db"); }},
+      {"Dynalite", OpenDynaliteStore},
   };
 }
 

@@ -7,7 +7,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,7 +52,10 @@ class DynamoDbClient {
   // (ResourceInUseException), kInvalidArgument (ValidationException and
   // other client errors; message from DynamoDB), kUnavailable (connection
   // failures, throttling or 5xx after all retries; UnknownOperationException
-  // is kInvalidArgument with its message).
+  // is kInvalidArgument with its message). Other transport failures (a bad
+  // URL, TLS certificate errors) are kUnavailable at once; a 200 whose body
+  // is not JSON is kInternal. Messages read
+  // "DynamoDB <Operation>: <ErrorType>: <DynamoDB's message>".
   Result<nlohmann::json> Call(const std::string& operation, const nlohmann::json& request);
 
   // Like Call, but the error's DynamoDB type name ("ConditionalCheckFailedException")
@@ -58,12 +64,23 @@ class DynamoDbClient {
 
   const ClientStats& stats() const { return stats_; }
   const ClientOptions& options() const { return options_; }
+  // The URL requests go to ("http://127.0.0.1:8000/").
+  const std::string& url() const { return url_; }
+
+  // A thread's curl handle for this client (implementation detail).
+  struct Handle;
 
  private:
+  Handle* ThreadHandle();
+
   ClientOptions options_;
+  std::uint64_t id_;  // unique per instance, never reused: keys the thread-local handles
   std::string url_;
   std::string host_;
+  std::string path_;
   ClientStats stats_;
+  std::mutex handles_mu_;
+  std::vector<std::weak_ptr<Handle>> handles_;  // every thread's handle, closed on destruction
 };
 
 // Credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
