@@ -97,7 +97,14 @@ int RunServe(const StoreOptions& store_options, const ServeOptions& options, std
   api_options.debug = options.debug;
   api_options.session_limit = options.session_rate_limit;
   api_options.user_limit = options.user_rate_limit;
-  Api api(api_options, Api::Services{&store, &catalog, &auth, &game, &proposals}, NowMs);
+  // One process owns a SQLite file's limits; DynamoDB instances share theirs.
+  std::unique_ptr<RateLimiter> limiter;
+  if (store_options.url.rfind("dynamodb:", 0) == 0) {
+    limiter = std::make_unique<StoreRateLimiter>(store);
+  } else {
+    limiter = std::make_unique<MemoryRateLimiter>();
+  }
+  Api api(api_options, Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get()}, NowMs);
 
   ServerOptions server_options;
   server_options.host = options.host;

@@ -166,7 +166,7 @@ HttpResponse Api::Dispatch(Context& ctx) {
     }
   }
   const std::int64_t now = ctx.now_ms / 1000;
-  auto counted = [&] { ctx.rate = limiter_.Hit("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now); };
+  auto counted = [&] { ctx.rate = services_.limiter->Hit("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now); };
 
   if (!ctx.routed) {
     counted();
@@ -175,7 +175,7 @@ HttpResponse Api::Dispatch(Context& ctx) {
   const Route& route = routes_[ctx.route];
 
   if (ctx.request.method() == http::verb::options) {
-    ctx.rate = limiter_.Peek("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now);
+    ctx.rate = services_.limiter->Peek("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now);
     const auto origin = ctx.request.find(http::field::origin);
     const std::string origin_value = origin == ctx.request.end() ? "" : std::string(origin->value());
     bool allowed = false;
@@ -187,7 +187,8 @@ HttpResponse Api::Dispatch(Context& ctx) {
     r.set(http::field::access_control_max_age, "600");
     return r;
   }
-  if (ctx.request.method() != route.method) {
+  const bool head_of_get = ctx.request.method() == http::verb::head && route.method == http::verb::get;
+  if (ctx.request.method() != route.method && !head_of_get) {
     counted();
     HttpResponse r = Error(ctx, ServiceError::Make(405, "method_not_allowed",
                                                    fmt::format("use {} for {}", http::to_string(route.method),
@@ -216,14 +217,14 @@ HttpResponse Api::Dispatch(Context& ctx) {
 
   switch (route.access) {
     case Route::Access::kOpen:
-      ctx.rate = limiter_.Peek("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now);
+      ctx.rate = services_.limiter->Peek("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now);
       break;
     case Route::Access::kCounted:
       counted();
       if (!ctx.rate->allowed) return Error(ctx, ServiceError::RateLimited("too many requests", ctx.rate->reset - now));
       break;
     case Route::Access::kSession:
-      ctx.rate = limiter_.Hit("session:" + ctx.client_ip, options_.session_limit, kHourSeconds, now);
+      ctx.rate = services_.limiter->Hit("session:" + ctx.client_ip, options_.session_limit, kHourSeconds, now);
       if (!ctx.rate->allowed)
         return Error(ctx, ServiceError::RateLimited("too many sessions from this address", ctx.rate->reset - now));
       break;
@@ -239,7 +240,7 @@ HttpResponse Api::Dispatch(Context& ctx) {
         return Error(ctx, caller.error());
       }
       ctx.caller = std::move(*caller);
-      ctx.rate = limiter_.Hit("user:" + ctx.caller.user_id, options_.user_limit, kHourSeconds, now);
+      ctx.rate = services_.limiter->Hit("user:" + ctx.caller.user_id, options_.user_limit, kHourSeconds, now);
       if (!ctx.rate->allowed) return Error(ctx, ServiceError::RateLimited("too many requests", ctx.rate->reset - now));
       if (route.access == Route::Access::kAdmin && !ctx.caller.admin)
         return Error(ctx, ServiceError::Forbidden("forbidden", "this endpoint needs an admin token"));
@@ -275,6 +276,8 @@ void Api::Finish(Context& ctx, HttpResponse& r) {
   r.set(http::field::server, "truthbyte");
   r.keep_alive(ctx.request.keep_alive());
   r.prepare_payload();
+  // A HEAD response has the headers of the GET response and no content.
+  if (ctx.request.method() == http::verb::head) r.body().clear();
 }
 
 HttpResponse Api::Json(Context& ctx, int status, std::string body) {
@@ -305,7 +308,7 @@ HttpResponse Api::ErrorResponse(int status, const std::string& code, const std::
   request.body().clear();
   request.keep_alive(false);
   Context ctx{request, client_ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, {}, {}, {}};
-  ctx.rate = limiter_.Peek("ip:" + client_ip, options_.user_limit, kHourSeconds, ctx.now_ms / 1000);
+  ctx.rate = services_.limiter->Peek("ip:" + client_ip, options_.user_limit, kHourSeconds, ctx.now_ms / 1000);
   HttpResponse r = Error(ctx, ServiceError::Make(status, code, message));
   Finish(ctx, r);
   metrics_.Record(routes_.size(), status, 0);
@@ -483,7 +486,8 @@ HttpResponse Api::AuthPing(Context& ctx) {
 }
 
 HttpResponse Api::FetchQuestions(Context& ctx) {
-  auto count_param = ctx.query.count("num_questions") ? "num_questions" : "count";
+  auto given = [&](const char* key) { auto it = ctx.query.find(key); return it != ctx.query.end() && !it->second.empty(); };
+  auto count_param = given("num_questions") ? "num_questions" : "count";
   auto count = IntParam(ctx.query, count_param, 1, kMaxFetchQuestions, kDefaultFetchQuestions);
   if (!count.ok()) return Error(ctx, count.error());
   auto difficulty = IntParam(ctx.query, "difficulty", 1, 5, 0);
@@ -590,6 +594,7 @@ HttpResponse Api::SubmitDaily(Context& ctx) {
   }
   auto date = DateParam(date_text, today);
   if (!date.ok()) return Error(ctx, date.error());
+  if (*date != today) return Error(ctx, DailySubmissionDateError(today));
   auto list = body->find("answers");
   if (list == body->end()) return Error(ctx, ServiceError::BadRequest("validation_failed", "answers is required"));
   auto answers = ReadAnswers(*list, ctx.caller.user_id, ctx.now_ms, true);

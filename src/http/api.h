@@ -40,6 +40,7 @@ class Api {
     AuthService* auth;
     GameService* game;
     ProposalService* proposals;
+    RateLimiter* limiter;
   };
   // `clock_ms` gives the current time (milliseconds since the epoch).
   Api(ApiOptions options, Services services, std::function<std::int64_t()> clock_ms);
@@ -84,7 +85,6 @@ class Api {
   ApiOptions options_;
   Services services_;
   std::function<std::int64_t()> clock_ms_;
-  RateLimiter limiter_;
   std::vector<Route> routes_;
   Metrics metrics_;
 };

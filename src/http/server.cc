@@ -49,6 +49,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
+    // Counted in flight from the first moment, so a drain waits for it.
+    state_.in_flight.fetch_add(1);
+    in_flight_ = true;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
       return Close();
@@ -59,11 +62,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (ec) {
       // Anything else the parser rejects is a malformed request.
-      return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", HttpRequest{}, client_ip_));
+      return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", parser_->get(), client_ip_));
     }
-    // In flight from here until the response is written: a drain waits.
-    state_.in_flight.fetch_add(1);
-    in_flight_ = true;
     HttpResponse response = api_.Handle(parser_->get(), client_ip_);
     if (state_.draining.load()) response.keep_alive(false);
     Send(std::move(response));
@@ -85,6 +85,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Close() {
+    if (in_flight_) {
+      in_flight_ = false;
+      state_.in_flight.fetch_sub(1);
+    }
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -159,8 +163,12 @@ Status RunHttpServer(const ServerOptions& options, Api& api, const std::function
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(ioc);
   const auto drain_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  // Idle must be seen twice, 10 ms apart: a request whose read completed
+  // just as the signal arrived has counted itself in by then.
+  int idle_checks = 0;
   std::function<void()> wait_for_drain = [&] {
-    if (state.in_flight.load() == 0 || std::chrono::steady_clock::now() >= *drain_deadline) {
+    idle_checks = state.in_flight.load() == 0 ? idle_checks + 1 : 0;
+    if (idle_checks >= 2 || std::chrono::steady_clock::now() >= *drain_deadline) {
       ioc.stop();
       return;
     }

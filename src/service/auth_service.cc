@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/sha256.h"
+#include "core/text.h"
 
 namespace truthbyte {
 namespace {
@@ -130,8 +131,8 @@ Outcome<std::string> AuthService::BoundUser(const std::string& session_id) {
 Outcome<Caller> AuthService::Authenticate(const std::string& authorization, const std::string& user_id_header,
                                           std::int64_t now) {
   if (authorization.empty()) return ServiceError::Unauthorized("missing_token", "Authorization: Bearer <token> is required");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() <= kBearer.size() || authorization.compare(0, kBearer.size(), kBearer) != 0)
+  constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110)
+  if (authorization.size() <= kBearer.size() || ToLowerAscii(authorization.substr(0, kBearer.size())) != kBearer)
     return ServiceError::Unauthorized("invalid_token", "the Authorization header must be \"Bearer <token>\"");
   VerifiedToken v = VerifyToken(std::string_view(authorization).substr(kBearer.size()), secret_, now);
   switch (v.error) {

@@ -16,6 +16,10 @@ thread_local SplitMix64 tls_rng([] {
 
 }  // namespace
 
+ServiceError DailySubmissionDateError(const CivilDate& today) {
+  return ServiceError::InvalidParameter("daily answers can only be submitted for today (" + today.ToString() + ")");
+}
+
 Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& category, int difficulty, int count) {
   FetchedQuestions result;
   result.snapshot = catalog_.Current();
@@ -150,8 +154,7 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
 Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_id, const CivilDate& date,
                                                         const std::vector<AnswerInput>& answers,
                                                         const CivilDate& today, std::int64_t now_ms) {
-  if (date != today)
-    return ServiceError::InvalidParameter("daily answers can only be submitted for today (" + today.ToString() + ")");
+  if (date != today) return DailySubmissionDateError(today);
   auto challenge = Challenge(date);
   if (!challenge.ok()) return challenge.error();
 

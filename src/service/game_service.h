@@ -63,6 +63,9 @@ struct DailySubmissionResult {
   StreakUpdate streak;
 };
 
+// Daily answers are accepted only for today's UTC date.
+ServiceError DailySubmissionDateError(const CivilDate& today);
+
 class GameService {
  public:
   GameService(Store& store, QuestionCatalog& catalog) : store_(store), catalog_(catalog) {}

@@ -24,6 +24,7 @@ Outcome<Submission> ProposalService::Propose(const std::string& author, const nl
     return e;
   }
 
+  std::lock_guard lock(propose_mu_);
   // Limits count the proposals that were accepted (stored), whatever their
   // later fate.
   auto recent = store_.ListSubmissionsByAuthor(author, std::nullopt, kProposalsPerDay);

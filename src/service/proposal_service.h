@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class ProposalService {
  private:
   Store& store_;
   QuestionCatalog& catalog_;
+  // Proposals are rare: one at a time per process keeps the limit check and
+  // the duplicate check atomic with the write (across instances on one
+  // DynamoDB, a burst may still pass by one).
+  std::mutex propose_mu_;
 };
 
 }  // namespace truthbyte

@@ -5,15 +5,15 @@
 
 namespace truthbyte {
 
-RateDecision RateLimiter::Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) {
+RateDecision MemoryRateLimiter::Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) {
   return Apply(key, limit, window, now, 1);
 }
 
-RateDecision RateLimiter::Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) {
+RateDecision MemoryRateLimiter::Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) {
   return Apply(key, limit, window, now, 0);
 }
 
-RateDecision RateLimiter::Apply(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now,
+RateDecision MemoryRateLimiter::Apply(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now,
                                 std::int64_t amount) {
   Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
   std::lock_guard lock(shard.mu);
@@ -31,6 +31,29 @@ RateDecision RateLimiter::Apply(const std::string& key, std::int64_t limit, std:
   if (d.allowed) w.count += amount;
   d.remaining = std::max<std::int64_t>(0, limit - w.count);
   return d;
+}
+
+void MemoryRateLimiter::Remember(const std::string& key, std::int64_t count, std::int64_t reset) {
+  Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
+  std::lock_guard lock(shard.mu);
+  shard.windows[key] = Window{count, reset};
+}
+
+RateDecision StoreRateLimiter::Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) {
+  auto counter = store_.AddToCounter("limit:" + key, 1, window, now);
+  if (!counter.ok()) return RateDecision{true, limit, limit, now + window};
+  last_seen_.Remember(key, counter->count, counter->resets_at);
+  RateDecision d;
+  d.limit = limit;
+  d.reset = counter->resets_at;
+  d.allowed = counter->count <= limit;
+  d.remaining = std::max<std::int64_t>(0, limit - counter->count);
+  return d;
+}
+
+RateDecision StoreRateLimiter::Peek(const std::string& key, std::int64_t limit, std::int64_t window,
+                                    std::int64_t now) {
+  return last_seen_.Peek(key, limit, window, now);
 }
 
 }  // namespace truthbyte

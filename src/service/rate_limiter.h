@@ -1,6 +1,6 @@
-// Fixed-window request limits kept in memory (one process; the DynamoDB
-// engine will count in the store so that instances share the limits).
-// Thread-safe: keys are spread over shards, each with its own lock.
+// Fixed-window request limits. Two implementations: in memory (one process,
+// the SQLite engine) and in the store (shared by every instance on one
+// DynamoDB). Both are thread-safe.
 #pragma once
 
 #include <array>
@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "store/store.h"
 
 namespace truthbyte {
 
@@ -20,10 +22,20 @@ struct RateDecision {
 
 class RateLimiter {
  public:
+  virtual ~RateLimiter() = default;
   // Counts one request for `key` against `limit` per `window` seconds.
-  RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now);
-  // The state of `key` without counting.
-  RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now);
+  virtual RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
+  // The state of `key` without counting (may be approximate).
+  virtual RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
+};
+
+// Counters in this process's memory; keys are spread over locked shards.
+class MemoryRateLimiter final : public RateLimiter {
+ public:
+  RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  // Records a count learned elsewhere (the store) so Peek can report it.
+  void Remember(const std::string& key, std::int64_t count, std::int64_t reset);
 
  private:
   struct Window {
@@ -38,6 +50,25 @@ class RateLimiter {
   RateDecision Apply(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now,
                      std::int64_t amount);
   std::array<Shard, 16> shards_;
+};
+
+}  // namespace truthbyte
+
+namespace truthbyte {
+
+// Counters in the store's rate-limits table, so every instance sharing the
+// store shares the limits. Peek answers from the last count this process
+// saw (no store call). When the store cannot be reached the request is
+// allowed: the handler's own store call then reports the outage.
+class StoreRateLimiter final : public RateLimiter {
+ public:
+  explicit StoreRateLimiter(Store& store) : store_(store) {}
+  RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+
+ private:
+  Store& store_;
+  MemoryRateLimiter last_seen_;
 };
 
 }  // namespace truthbyte
