@@ -67,7 +67,9 @@ class CatalogRefresher {
 
 }  // namespace
 
-int RunServe(const StoreOptions& store_options, const ServeOptions& options, std::ostream& out) {
+int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options, std::ostream& out) {
+  StoreOptions store_options = cli_store_options;
+  store_options.fail_fast = true;
   auto opened = OpenStore(store_options);
   if (!opened.ok()) return Fail(opened.status());
   Store& store = **opened;

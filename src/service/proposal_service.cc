@@ -94,6 +94,7 @@ Outcome<Submission> ProposalService::Decide(const std::string& submission_id, bo
   if (!decided.ok()) {
     if (decided.status().code() == StatusCode::kConditionFailed)
       return ServiceError::Conflict("already_completed", decided.status().message());
+    if (decided.status().code() == StatusCode::kNotFound) return ServiceError::NotFound(decided.status().message());
     return ServiceError::FromStatus(decided.status());
   }
   if (approve) {

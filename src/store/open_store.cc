@@ -27,6 +27,12 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
     auto credentials = dynamodb::CredentialsFromEnvironment(/*allow_dummy=*/!options.endpoint.empty());
     if (!credentials.ok()) return credentials.status();
     dynamo.client.credentials = std::move(*credentials);
+    if (options.fail_fast) {
+      dynamo.client.max_attempts = 3;
+      dynamo.client.max_backoff = std::chrono::milliseconds(200);
+      dynamo.client.connect_timeout = std::chrono::milliseconds(1000);
+      dynamo.client.request_timeout = std::chrono::milliseconds(2000);
+    }
     return OpenDynamoDbStore(dynamo);
   }
   return Status::InvalidArgument("unknown store \"" + url + "\"; use sqlite:PATH or dynamodb:");

@@ -15,6 +15,9 @@ struct StoreOptions {
   std::string env = "dev";  // DynamoDB table prefix
   std::string region;
   std::string endpoint;
+  // For the server: fewer retries and shorter timeouts on the DynamoDB
+  // engine, so that a request answers 503 quickly when the store is down.
+  bool fail_fast = false;
 };
 
 // Opens (and, for SQLite, creates on first use) the store `options` names.

@@ -342,7 +342,7 @@ TEST_F(ApiTest, UserProfileHasTheDocumentedFields) {
   EXPECT_TRUE(j["created_at"].is_null()) << j;
   EXPECT_TRUE(j["last_active"].is_null()) << j;
   EXPECT_EQ(json::object(), j["daily_progress"]);
-  auto users = truthbyte::testing::RunTruthbyte({"--store", server_->store_url(), "export", "--what", "users"});
+  auto users = RunCli(server_->store_path(), {"export", "--what", "users"});
   ASSERT_EQ(0, users.exit_code) << users.err;
   EXPECT_THAT(users.out, ::testing::Not(HasSubstr(p.user_id())));
 

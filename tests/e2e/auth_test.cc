@@ -14,7 +14,6 @@ namespace truthbyte::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-using truthbyte::testing::RunTruthbyte;
 using truthbyte::testing::SplitLines;
 
 constexpr char kSecret[] = "e2e-known-secret-0123456789abcdef";
@@ -264,7 +263,7 @@ TEST_F(AuthTest, NormalUsersCannotModerate) {
 TEST(AdminTokenTest, CliAdminTokenCanModerateOverHttp) {
   TempDir dir;
   const std::string store = dir.File("admin.db");
-  auto before = RunTruthbyte({"--store", "sqlite:" + store, "token", "--admin"});
+  auto before = RunCli(store, {"token", "--admin"});
   ASSERT_EQ(0, before.exit_code) << before.err;
   const std::string early = SplitLines(before.out).at(0);
 
@@ -276,7 +275,7 @@ TEST(AdminTokenTest, CliAdminTokenCanModerateOverHttp) {
   ASSERT_TRUE(j["submissions"].is_array()) << r.body;
   EXPECT_TRUE(j["submissions"].empty());
 
-  auto during = RunTruthbyte({"--store", "sqlite:" + store, "token", "--admin"});
+  auto during = RunCli(store, {"token", "--admin"});
   ASSERT_EQ(0, during.exit_code) << during.err;
   const std::string late = SplitLines(during.out).at(0);
   r = client.Get("/v1/moderation-queue", {{"Authorization", "Bearer " + late}});
@@ -313,13 +312,13 @@ TEST(AdminTokenTest, CliAdminTokenCanModerateOverHttp) {
 
 // With a secret in the environment, the CLI and the server agree too.
 TEST_F(AuthTest, CliAdminTokenWithTheEnvironmentSecret) {
-  auto token = RunTruthbyte({"--store", server_->store_url(), "token", "--admin"}, {{"TRUTHBYTE_JWT_SECRET", kSecret}});
+  auto token = RunCli(server_->store_path(), {"token", "--admin"}, {{"TRUTHBYTE_JWT_SECRET", kSecret}});
   ASSERT_EQ(0, token.exit_code) << token.err;
   HttpClient client(port());
   HttpResult r = client.Get("/v1/moderation-queue", {{"Authorization", "Bearer " + SplitLines(token.out).at(0)}});
   EXPECT_EQ(200, r.status) << r.body;
   // A token made with the store's dev secret is not valid for this server.
-  auto dev = RunTruthbyte({"--store", server_->store_url(), "token", "--admin"});
+  auto dev = RunCli(server_->store_path(), {"token", "--admin"});
   ASSERT_EQ(0, dev.exit_code) << dev.err;
   ExpectError(client.Get("/v1/moderation-queue", {{"Authorization", "Bearer " + SplitLines(dev.out).at(0)}}), 401,
               "invalid_token", "dev-secret token against an env-secret server");

@@ -16,7 +16,6 @@ namespace truthbyte::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-using truthbyte::testing::RunTruthbyte;
 
 class DailyTest : public ::testing::Test {
  protected:
@@ -82,7 +81,7 @@ TEST_F(DailyTest, EveryoneGetsTheSameTenQuestionsAndTheCliAgrees) {
   EXPECT_EQ(ids, QuestionIds(FetchDaily(a, "?date=" + today)["questions"]));
 
   // The operator command on the same store shows the same frozen set.
-  auto cli = RunTruthbyte({"--store", server_->store_url(), "daily", "--date", today, "--json"});
+  auto cli = RunCli(server_->store_path(), {"daily", "--date", today, "--json"});
   ASSERT_EQ(0, cli.exit_code) << cli.err;
   json doc = json::parse(cli.out, nullptr, false);
   ASSERT_TRUE(doc.is_object()) << cli.out;

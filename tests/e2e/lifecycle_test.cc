@@ -12,7 +12,6 @@ namespace truthbyte::e2e {
 namespace {
 
 using ::testing::Contains;
-using truthbyte::testing::RunTruthbyte;
 
 TEST(CatalogRefreshTest, ImportsShowUpWithoutARestart) {
   TempDir dir;
@@ -35,7 +34,7 @@ TEST(CatalogRefreshTest, ImportsShowUpWithoutARestart) {
   }
   const std::string file = dir.File("new.jsonl");
   WriteJsonLines(file, rows);
-  auto imported = RunTruthbyte({"--store", server.store_url(), "import", file});
+  auto imported = RunCli(server.store_path(), {"import", file});
   ASSERT_EQ(0, imported.exit_code) << imported.err;
 
   // Both the questions and the category list follow (the category list
@@ -77,7 +76,7 @@ TEST(CatalogRefreshTest, ImportsShowUpWithoutARestart) {
   // An update of an existing question (upsert by id) is followed too.
   rows[0]["question"] = "Is imported test question number 1 updated now?";
   WriteJsonLines(file, {rows[0]});
-  imported = RunTruthbyte({"--store", server.store_url(), "import", file});
+  imported = RunCli(server.store_path(), {"import", file});
   ASSERT_EQ(0, imported.exit_code) << imported.err;
   const bool updated = Eventually(
       [&] {

@@ -17,7 +17,6 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
-using truthbyte::testing::RunTruthbyte;
 using truthbyte::testing::SplitLines;
 
 // A word of lower-case letters, unique enough for one test run.
@@ -43,7 +42,7 @@ class ProposalsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     server_ = new ServerProcess(dir_->File("proposals.db"));
-    auto token = RunTruthbyte({"--store", server_->store_url(), "token", "--admin"});
+    auto token = RunCli(server_->store_path(), {"token", "--admin"});
     if (token.exit_code != 0) throw std::runtime_error("truthbyte token --admin failed: " + token.err);
     admin_token_ = new std::string(SplitLines(token.out).at(0));
   }

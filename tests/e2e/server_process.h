@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/sha256.h"
+#include "support/dynalite.h"
 #include "support/test_support.h"
 
 extern char** environ;
@@ -227,13 +230,60 @@ inline CommandOutcome RunWithTimeout(const std::vector<std::string>& args,
   return outcome;
 }
 
+// The engine under test. The suite runs twice (see tests/CMakeLists.txt):
+// on SQLite, and with TRUTHBYTE_E2E_ENGINE=dynalite on DynamoDB (one
+// dynalite per test process; each store path becomes its own --env).
+inline bool OnDynalite() {
+  const char* engine = std::getenv("TRUTHBYTE_E2E_ENGINE");
+  return engine && std::string(engine) == "dynalite";
+}
+
+inline truthbyte::testing::Dynalite& SharedDynalite() {
+  static auto* dynalite = new truthbyte::testing::Dynalite();  // lives until the process ends
+  return *dynalite;
+}
+
+// The global options that select the store for `store_path`.
+inline std::vector<std::string> StoreArgs(const std::string& store_path) {
+  if (!OnDynalite()) return {"--store", "sqlite:" + store_path};
+  return {"--store", "dynamodb:", "--endpoint", SharedDynalite().endpoint(), "--env",
+          "e" + truthbyte::Sha256Hex(store_path).substr(0, 12)};
+}
+
+// Runs a truthbyte command against the store of `store_path` (creating the
+// DynamoDB tables first when needed).
+// The environment a truthbyte process needs for the engine under test;
+// on dynalite, also creates the store's tables (once per store path).
+inline std::map<std::string, std::string> EngineEnv(const std::string& store_path,
+                                                    std::map<std::string, std::string> env) {
+  if (!OnDynalite()) return env;
+  env.emplace("AWS_ACCESS_KEY_ID", "e2e");
+  env.emplace("AWS_SECRET_ACCESS_KEY", "e2e");
+  static std::set<std::string> initialised;
+  if (initialised.insert(store_path).second) {
+    std::vector<std::string> init = StoreArgs(store_path);
+    init.push_back("init");
+    auto r = truthbyte::testing::RunTruthbyte(init, env);
+    if (r.exit_code != 0) throw std::runtime_error("truthbyte init failed: " + r.err);
+  }
+  return env;
+}
+
+inline truthbyte::testing::CommandResult RunCli(const std::string& store_path, std::vector<std::string> args,
+                                                const std::map<std::string, std::string>& env = {}) {
+  const std::map<std::string, std::string> full_env = EngineEnv(store_path, env);
+  std::vector<std::string> all = StoreArgs(store_path);
+  all.insert(all.end(), args.begin(), args.end());
+  return truthbyte::testing::RunTruthbyte(all, full_env);
+}
+
 struct ServerConfig {
   bool demo = true;
   std::vector<std::string> serve_args;        // after "serve"
   std::map<std::string, std::string> env;     // extra environment
 };
 
-// A running `truthbyte --store sqlite:STORE serve --host 127.0.0.1 --port 0`.
+// A running `truthbyte --store ... serve --host 127.0.0.1 --port 0` on the engine under test.
 class ServerProcess {
  public:
   // Starts the server on `store_path` and waits (up to 20 s) until it
@@ -248,7 +298,6 @@ class ServerProcess {
 
   std::uint16_t port() const { return port_; }
   const std::string& store_path() const { return store_path_; }
-  std::string store_url() const { return "sqlite:" + store_path_; }
   pid_t pid() const { return child_.pid(); }
   bool running() { return child_.running(); }
   std::string Stdout() const { return child_.Stdout(); }
@@ -276,10 +325,12 @@ class ServerProcess {
 
  private:
   void Start() {
-    std::vector<std::string> args{"--store", store_url(), "serve", "--host", "127.0.0.1", "--port", "0"};
+    const std::map<std::string, std::string> env = EngineEnv(store_path_, config_.env);
+    std::vector<std::string> args = StoreArgs(store_path_);
+    args.insert(args.end(), {"serve", "--host", "127.0.0.1", "--port", "0"});
     if (config_.demo) args.push_back("--demo");
     args.insert(args.end(), config_.serve_args.begin(), config_.serve_args.end());
-    child_.Spawn(args, config_.env);
+    child_.Spawn(args, env);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     const std::string marker = "on http://127.0.0.1:";
     while (true) {
