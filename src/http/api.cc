@@ -732,11 +732,14 @@ HttpResponse Api::MetricsText(Context& ctx) {
   HttpResponse r{http::status::ok, ctx.request.version()};
   r.set(http::field::content_type, "text/plain; version=0.0.4");
   const QueryStrategyCounts store_queries = services_.store->QueryStrategies();
-  r.body() = metrics_.Render({{"truthbyte_catalog_questions", static_cast<double>(snapshot->entries.size())},
-                              {"truthbyte_store_category_index_queries", static_cast<double>(store_queries.category_index)},
-                              {"truthbyte_store_scan_fallbacks", static_cast<double>(store_queries.scan_fallback)},
-                              {"truthbyte_catalog_version", static_cast<double>(snapshot->version)},
-                              {"truthbyte_catalog_refreshes_total", static_cast<double>(services_.catalog->refreshes())}});
+  std::vector<std::pair<std::string, double>> gauges = {
+      {"truthbyte_catalog_questions", static_cast<double>(snapshot->entries.size())},
+      {"truthbyte_store_category_index_queries", static_cast<double>(store_queries.category_index)},
+      {"truthbyte_store_scan_fallbacks", static_cast<double>(store_queries.scan_fallback)},
+      {"truthbyte_catalog_version", static_cast<double>(snapshot->version)},
+      {"truthbyte_catalog_refreshes_total", static_cast<double>(services_.catalog->refreshes())}};
+  for (auto& engine : services_.store->EngineMetrics()) gauges.push_back(std::move(engine));
+  r.body() = metrics_.Render(gauges);
   return r;
 }
 

@@ -83,6 +83,9 @@ class Store {
   // endpoint lacks and was skipped); empty by default.
   virtual std::vector<std::string> InitNotes() const { return {}; }
   virtual QueryStrategyCounts QueryStrategies() const { return {}; }
+  // Engine counters for /metrics as (Prometheus name, value); e.g. the
+  // DynamoDB calls made. Empty by default.
+  virtual std::vector<std::pair<std::string, double>> EngineMetrics() const { return {}; }
 
   // ---- Questions ----------------------------------------------------------
   // Inserts or replaces each question by id, with its index rows and counts,

@@ -281,6 +281,10 @@ struct ServerConfig {
   bool demo = true;
   std::vector<std::string> serve_args;        // after "serve"
   std::map<std::string, std::string> env;     // extra environment
+  // When set, the global store options used instead of StoreArgs(store_path)
+  // (e.g. a test's own dynalite); `env` is then passed as it is (no
+  // EngineEnv), so it must hold what that store needs (AWS keys).
+  std::optional<std::vector<std::string>> store_args;
 };
 
 // A running `truthbyte --store ... serve --host 127.0.0.1 --port 0` on the engine under test.
@@ -325,8 +329,9 @@ class ServerProcess {
 
  private:
   void Start() {
-    const std::map<std::string, std::string> env = EngineEnv(store_path_, config_.env);
-    std::vector<std::string> args = StoreArgs(store_path_);
+    const std::map<std::string, std::string> env =
+        config_.store_args ? config_.env : EngineEnv(store_path_, config_.env);
+    std::vector<std::string> args = config_.store_args ? *config_.store_args : StoreArgs(store_path_);
     args.insert(args.end(), {"serve", "--host", "127.0.0.1", "--port", "0"});
     if (config_.demo) args.push_back("--demo");
     args.insert(args.end(), config_.serve_args.begin(), config_.serve_args.end());

@@ -166,6 +166,14 @@ class DynamoDbStore final : public Store {
     return {category_index_.load(), scan_fallback_.load()};
   }
 
+  std::vector<std::pair<std::string, double>> EngineMetrics() const override {
+    const dynamodb::ClientStats& s = client_.stats();
+    return {{"truthbyte_dynamodb_calls_total", static_cast<double>(s.calls.load())},
+            {"truthbyte_dynamodb_http_requests_total", static_cast<double>(s.attempts.load())},
+            {"truthbyte_dynamodb_retries_total", static_cast<double>(s.retries.load())},
+            {"truthbyte_dynamodb_failures_total", static_cast<double>(s.failures.load())}};
+  }
+
   // ---- Schema -------------------------------------------------------------
 
   Status Init() override {
