@@ -74,6 +74,21 @@ std::string StarterQuestionsPath();
 std::string NowIso();
 CivilDate TodayUtc();
 
+// Where a command writes its JSON Lines: standard output, or with --out an
+// AtomicFile. Finish() commits the file (or flushes stdout) and reports a
+// failed write.
+class OutputTarget {
+ public:
+  OutputTarget(std::ostream& stdout_stream, const std::string& out_path);
+  Status Open();
+  std::ostream& stream() { return *stream_; }
+  Status Finish();
+
+ private:
+  std::ostream* stream_;
+  std::unique_ptr<class AtomicFile> file_;
+};
+
 // Writes to a temporary file beside `path` and renames it into place on
 // Commit(), so a failed export never leaves a partial file behind.
 class AtomicFile {

@@ -29,13 +29,9 @@ int RunExport(const StoreOptions& store_options, const ExportOptions& options, s
   if (!store.ok()) return Fail(store.status());
   Store& s = **store;
 
-  std::optional<AtomicFile> file;
-  std::ostream* os = &out;
-  if (!options.out_path.empty()) {
-    file.emplace(options.out_path);
-    if (Status st = file->Open(); !st.ok()) return Fail(st);
-    os = &file->stream();
-  }
+  OutputTarget target(out, options.out_path);
+  if (Status st = target.Open(); !st.ok()) return Fail(st);
+  std::ostream* os = &target.stream();
 
   Status status;
   if (options.what == "questions") {
@@ -51,13 +47,25 @@ int RunExport(const StoreOptions& store_options, const ExportOptions& options, s
     return Fail("--what must be questions, answers, users or submissions");
   }
   if (!status.ok()) return Fail(status);
-  if (file) {
-    if (Status st = file->Commit(); !st.ok()) return Fail(st);
-  } else {
-    os->flush();
-    if (!*os) return Fail("cannot write the export to standard output");
-  }
+  if (Status st = target.Finish(); !st.ok()) return Fail(st);
   return 0;
+}
+
+OutputTarget::OutputTarget(std::ostream& stdout_stream, const std::string& out_path) : stream_(&stdout_stream) {
+  if (!out_path.empty()) file_ = std::make_unique<AtomicFile>(out_path);
+}
+
+Status OutputTarget::Open() {
+  if (!file_) return Status::Ok();
+  TB_RETURN_IF_ERROR(file_->Open());
+  stream_ = &file_->stream();
+  return Status::Ok();
+}
+
+Status OutputTarget::Finish() {
+  if (file_) return file_->Commit();
+  stream_->flush();
+  return *stream_ ? Status::Ok() : Status::IoError("cannot write to standard output");
 }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {}

@@ -150,13 +150,9 @@ int RunReindex(const StoreOptions& store_options, std::ostream& out) {
 }
 
 int RunGenerate(const GenerateOptions& options, std::ostream& out) {
-  std::optional<AtomicFile> file;
-  std::ostream* os = &out;
-  if (!options.out_path.empty()) {
-    file.emplace(options.out_path);
-    if (Status st = file->Open(); !st.ok()) return Fail(st);
-    os = &file->stream();
-  }
+  OutputTarget target(out, options.out_path);
+  if (Status st = target.Open(); !st.ok()) return Fail(st);
+  std::ostream* os = &target.stream();
   QuestionGenerator generator(options.seed, options.id_prefix);
   ProgressBar bar("generating", static_cast<std::uint64_t>(options.count));
   std::string buffer;
@@ -171,12 +167,7 @@ int RunGenerate(const GenerateOptions& options, std::ostream& out) {
   }
   os->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
   bar.Finish();
-  if (file) {
-    if (Status st = file->Commit(); !st.ok()) return Fail(st);
-  } else {
-    os->flush();
-    if (!*os) return Fail("cannot write to standard output");
-  }
+  if (Status st = target.Finish(); !st.ok()) return Fail(st);
   return 0;
 }
 

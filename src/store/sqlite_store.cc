@@ -300,14 +300,9 @@ class SqliteStore final : public Store {
 
   Status ScanQuestions(const Visitor<Question>& visit) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions ORDER BY id"));
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      Question row;
-      TB_RETURN_IF_ERROR(ReadQuestion(q, &row));
-      TB_RETURN_IF_ERROR(visit(row));
-    }
-    return Check(rc, "scan questions");
+    return ScanRows<Question>("SELECT " TB_QUESTION_COLUMNS " FROM questions ORDER BY id",
+                              [this](const Query& q, Question* r) { return ReadQuestion(q, r); }, visit,
+                              "scan questions");
   }
 
   Result<std::int64_t> CountQuestions() override {
@@ -447,20 +442,18 @@ class SqliteStore final : public Store {
 
   Status ScanAnswers(const Visitor<Answer>& visit) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                    "ORDER BY user_id, question_id"));
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      Answer a;
-      a.user_id = q.Text(0);
-      a.question_id = q.Text(1);
-      a.answer = q.Int(2) != 0;
-      if (!q.IsNull(3)) a.is_correct = q.Int(3) != 0;
-      a.timestamp = q.Real(4);
-      if (!q.IsNull(5)) a.response_time_ms = q.Int(5);
-      TB_RETURN_IF_ERROR(visit(a));
-    }
-    return Check(rc, "scan answers");
+    auto read = [](const Query& q, Answer* a) {
+      a->user_id = q.Text(0);
+      a->question_id = q.Text(1);
+      a->answer = q.Int(2) != 0;
+      if (!q.IsNull(3)) a->is_correct = q.Int(3) != 0;
+      a->timestamp = q.Real(4);
+      if (!q.IsNull(5)) a->response_time_ms = q.Int(5);
+      return Status::Ok();
+    };
+    return ScanRows<Answer>("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
+                            "ORDER BY user_id, question_id",
+                            read, visit, "scan answers");
   }
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {
@@ -500,14 +493,8 @@ class SqliteStore final : public Store {
 
   Status ScanUsers(const Visitor<User>& visit) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_USER_COLUMNS " FROM users ORDER BY user_id"));
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      User u;
-      TB_RETURN_IF_ERROR(ReadUser(q, &u));
-      TB_RETURN_IF_ERROR(visit(u));
-    }
-    return Check(rc, "scan users");
+    return ScanRows<User>("SELECT " TB_USER_COLUMNS " FROM users ORDER BY user_id",
+                          [this](const Query& q, User* r) { return ReadUser(q, r); }, visit, "scan users");
   }
 
   // ---- Sessions -----------------------------------------------------------
@@ -617,14 +604,9 @@ class SqliteStore final : public Store {
 
   Status ScanSubmissions(const Visitor<Submission>& visit) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions ORDER BY id"));
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      Submission s;
-      TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
-      TB_RETURN_IF_ERROR(visit(s));
-    }
-    return Check(rc, "scan submissions");
+    return ScanRows<Submission>("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions ORDER BY id",
+                                [this](const Query& q, Submission* r) { return ReadSubmission(q, r); }, visit,
+                                "scan submissions");
   }
 
   Result<bool> PendingSubmissionWithText(const std::string& normalised_question) override {
@@ -726,6 +708,20 @@ class SqliteStore final : public Store {
     while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
     TB_RETURN_IF_ERROR(Check(rc, what));
     return out;
+  }
+
+  // Runs a whole-table SELECT and visits each row read by `read`.
+  // REQUIRES: mu_ held.
+  template <typename Row, typename Reader>
+  Status ScanRows(const char* sql, Reader read, const Visitor<Row>& visit, const char* what) {
+    Query q(Prepare(sql));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Row row;
+      TB_RETURN_IF_ERROR(read(q, &row));
+      TB_RETURN_IF_ERROR(visit(row));
+    }
+    return Check(rc, what);
   }
 
   Status ReadQuestion(const Query& q, Question* row) {
