@@ -31,7 +31,7 @@ constexpr std::chrono::milliseconds kCallTimeout = std::chrono::seconds(10);
 // options to point truthbyte processes at it.
 class OwnStore {
  public:
-  OwnStore() : dynalite_({.persist = true}) {
+  OwnStore() : dynalite_({.persist = true, .path = {}}) {
     args_ = {"--store", "dynamodb:", "--endpoint", dynalite_.endpoint(), "--env", "multi"};
     env_ = {{"AWS_ACCESS_KEY_ID", "e2e"}, {"AWS_SECRET_ACCESS_KEY", "e2e"}};
     const CommandOutcome init = Cli({"init"});
@@ -319,6 +319,13 @@ TEST(FaultTest, StoreOutageAnswers503ThenRecoversWithoutRestart) {
   ASSERT_EQ(3, r.Json()["total_answers"]) << r.body;
   ASSERT_EQ(3, r.Json()["correct_answers"]) << r.body;
 
+  // A session created without X-User-ID: the server has not seen whom it
+  // belongs to, so using it needs the store.
+  HttpResult unbound = client.Get("/v1/session");
+  ASSERT_EQ(200, unbound.status) << unbound.body;
+  const Headers unbound_auth = {{"Authorization", "Bearer " + unbound.Json()["access_token"].get<std::string>()},
+                                {"X-User-ID", NewUserId()}};
+
   store.dynalite().Stop();
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE("outage round " + std::to_string(round + 1));
@@ -339,6 +346,16 @@ TEST(FaultTest, StoreOutageAnswers503ThenRecoversWithoutRestart) {
       EXPECT_EQ(200, a->status) << "fetch-questions should be served from the in-memory catalog during a store "
                                    "outage: "
                                 << a->body;
+    }
+    // Neither a new session nor a token the server must look up is refused
+    // as invalid: the client should retry, not log in again.
+    if (auto a = Call(client, "GET", "/v1/session", {{"X-User-ID", NewUserId()}}, std::nullopt,
+                      "session during the outage")) {
+      ExpectError(*a, 503, "store_unavailable", "session during the outage");
+    }
+    if (auto a = Call(client, "GET", "/v1/auth-ping", unbound_auth, std::nullopt,
+                      "an uncached session's token during the outage")) {
+      ExpectError(*a, 503, "store_unavailable", "an uncached session's token during the outage");
     }
     ASSERT_TRUE(server.running()) << "the server died during the outage; stderr:\n" << server.Stderr();
   }
