@@ -438,6 +438,20 @@ std::string Dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The token response of /v1/session (with the refresh token) and
+// /v1/refresh (without one).
+std::string GrantJson(const SessionGrant& grant, bool with_refresh_token) {
+  nlohmann::ordered_json j;
+  j["access_token"] = grant.access_token;
+  if (with_refresh_token) j["refresh_token"] = grant.refresh_token;
+  j["token_type"] = "Bearer";
+  j["expires_in"] = grant.expires_in;
+  j["token"] = grant.access_token;
+  j["session_id"] = grant.session_id;
+  j["user_id"] = grant.user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(grant.user_id);
+  return Dump(j);
+}
+
 }  // namespace
 
 // ---- Handlers ---------------------------------------------------------------
@@ -447,15 +461,7 @@ HttpResponse Api::Session(Context& ctx) {
   const std::string user = it == ctx.request.end() ? std::string() : std::string(it->value());
   auto grant = services_.auth->CreateSession(ctx.client_ip, user, ctx.now_ms / 1000);
   if (!grant.ok()) return Error(ctx, grant.error());
-  nlohmann::ordered_json j;
-  j["access_token"] = grant->access_token;
-  j["refresh_token"] = grant->refresh_token;
-  j["token_type"] = "Bearer";
-  j["expires_in"] = grant->expires_in;
-  j["token"] = grant->access_token;
-  j["session_id"] = grant->session_id;
-  j["user_id"] = grant->user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(grant->user_id);
-  return Json(ctx, 200, Dump(j));
+  return Json(ctx, 200, GrantJson(*grant, /*with_refresh_token=*/true));
 }
 
 HttpResponse Api::Refresh(Context& ctx) {
@@ -466,14 +472,7 @@ HttpResponse Api::Refresh(Context& ctx) {
     return Error(ctx, ServiceError::BadRequest("validation_failed", "refresh_token (a string) is required"));
   auto grant = services_.auth->Refresh(j["refresh_token"].get<std::string>(), ctx.now_ms / 1000);
   if (!grant.ok()) return Error(ctx, grant.error());
-  nlohmann::ordered_json out;
-  out["access_token"] = grant->access_token;
-  out["token"] = grant->access_token;
-  out["token_type"] = "Bearer";
-  out["expires_in"] = grant->expires_in;
-  out["session_id"] = grant->session_id;
-  out["user_id"] = grant->user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(grant->user_id);
-  return Json(ctx, 200, Dump(out));
+  return Json(ctx, 200, GrantJson(*grant, /*with_refresh_token=*/false));
 }
 
 HttpResponse Api::AuthPing(Context& ctx) {

@@ -458,14 +458,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_USER_COLUMNS " FROM users WHERE user_id = ?1"));
-    q.Bind(1, user_id);
-    const int rc = q.Step();
-    if (rc == SQLITE_DONE) return std::optional<User>();
-    if (rc != SQLITE_ROW) return Check(rc, "read a user");
-    User u;
-    TB_RETURN_IF_ERROR(ReadUser(q, &u));
-    return std::optional<User>(std::move(u));
+    return LoadRow<User>("SELECT " TB_USER_COLUMNS " FROM users WHERE user_id = ?1", user_id,
+                         [this](const Query& q, User* u) { return ReadUser(q, u); }, "read a user");
   }
 
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
@@ -637,12 +631,13 @@ class SqliteStore final : public Store {
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT value FROM settings WHERE key = ?1"));
-    q.Bind(1, key);
-    const int rc = q.Step();
-    if (rc == SQLITE_DONE) return std::optional<std::string>();
-    if (rc != SQLITE_ROW) return Check(rc, "read a setting");
-    return std::optional<std::string>(q.Text(0));
+    return LoadRow<std::string>(
+        "SELECT value FROM settings WHERE key = ?1", key,
+        [](const Query& q, std::string* value) {
+          *value = q.Text(0);
+          return Status::Ok();
+        },
+        "read a setting");
   }
 
   Result<std::string> PutSettingIfAbsent(const std::string& key, const std::string& value) override {
@@ -722,6 +717,20 @@ class SqliteStore final : public Store {
       TB_RETURN_IF_ERROR(visit(row));
     }
     return Check(rc, what);
+  }
+
+  // Reads the one row a keyed SELECT finds, or nothing.
+  // REQUIRES: mu_ held.
+  template <typename Row, typename Reader>
+  Result<std::optional<Row>> LoadRow(const char* sql, const std::string& key, Reader read, const char* what) {
+    Query q(Prepare(sql));
+    q.Bind(1, key);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<Row>();
+    if (rc != SQLITE_ROW) return Check(rc, what);
+    Row row;
+    TB_RETURN_IF_ERROR(read(q, &row));
+    return std::optional<Row>(std::move(row));
   }
 
   Status ReadQuestion(const Query& q, Question* row) {
@@ -820,16 +829,13 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<DailyChallenge>> LoadDailyChallenge(const std::string& date) {
-    Query q(Prepare("SELECT date, question_ids, created_at FROM daily_challenges WHERE date = ?1"));
-    q.Bind(1, date);
-    const int rc = q.Step();
-    if (rc == SQLITE_DONE) return std::optional<DailyChallenge>();
-    if (rc != SQLITE_ROW) return Check(rc, "read a daily challenge");
-    DailyChallenge c;
-    c.date = q.Text(0);
-    TB_RETURN_IF_ERROR(FromJsonList(q.CText(1), &c.question_ids));
-    c.created_at = q.Text(2);
-    return std::optional<DailyChallenge>(std::move(c));
+    auto read = [](const Query& q, DailyChallenge* c) {
+      c->date = q.Text(0);
+      c->created_at = q.Text(2);
+      return FromJsonList(q.CText(1), &c->question_ids);
+    };
+    return LoadRow<DailyChallenge>("SELECT date, question_ids, created_at FROM daily_challenges WHERE date = ?1",
+                                   date, read, "read a daily challenge");
   }
 
   Status EnsureUser(const std::string& user_id, const std::string& now_iso) {
@@ -859,12 +865,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Session>> LoadSession(const std::string& session_id) {
-    Query q(Prepare("SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1"));
-    q.Bind(1, session_id);
-    const int rc = q.Step();
-    if (rc == SQLITE_DONE) return std::optional<Session>();
-    if (rc != SQLITE_ROW) return Check(rc, "read a session");
-    return std::optional<Session>(Session{q.Text(0), q.Text(1), q.Text(2), q.Int(3)});
+    auto read = [](const Query& q, Session* session) {
+      *session = Session{q.Text(0), q.Text(1), q.Text(2), q.Int(3)};
+      return Status::Ok();
+    };
+    return LoadRow<Session>("SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1",
+                            session_id, read, "read a session");
   }
 
   Status ReadSubmission(const Query& q, Submission* s) {
@@ -888,14 +894,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Submission>> LoadSubmission(const std::string& id) {
-    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE id = ?1"));
-    q.Bind(1, id);
-    const int rc = q.Step();
-    if (rc == SQLITE_DONE) return std::optional<Submission>();
-    if (rc != SQLITE_ROW) return Check(rc, "read a submission");
-    Submission s;
-    TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
-    return std::optional<Submission>(std::move(s));
+    return LoadRow<Submission>("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE id = ?1", id,
+                               [this](const Query& q, Submission* r) { return ReadSubmission(q, r); },
+                               "read a submission");
   }
 
   Result<std::vector<Submission>> CollectSubmissions(Query& q) {
