@@ -478,7 +478,7 @@ HttpResponse Api::Refresh(Context& ctx) {
 HttpResponse Api::AuthPing(Context& ctx) {
   nlohmann::ordered_json j;
   j["valid"] = true;
-  j["payload"] = ctx.caller.token_payload;
+  j["payload"] = ctx.caller.token_payload ? *ctx.caller.token_payload : nlohmann::json::object();
   j["user_id"] = ctx.caller.user_id;
   j["message"] = "the token is valid";
   return Json(ctx, 200, Dump(j));

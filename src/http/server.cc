@@ -8,8 +8,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 namespace truthbyte {
@@ -18,25 +18,69 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 struct ServerState {
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
 };
 
-// One connection: reads requests one at a time, answers each, and closes on
-// error, timeout, "Connection: close" or drain.
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection;
+
+// One thread with its own io_context (no strands, no cross-thread locking on
+// the request path). Its connections are swept for deadlines by one timer,
+// so a request costs no timer operations.
+class Worker {
  public:
-  Connection(tcp::socket socket, Api& api, const ServerOptions& options, ServerState& state)
-      : stream_(std::move(socket)), api_(api), options_(options), state_(state) {
-    beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
-    client_ip_ = ec ? "unknown" : endpoint.address().to_string();
+  explicit Worker(std::chrono::seconds timeout) : timeout_(timeout), ioc_(1), sweep_timer_(ioc_) {}
+
+  asio::io_context& ioc() { return ioc_; }
+  std::chrono::seconds timeout() const { return timeout_; }
+
+  // Connections register themselves; only this worker's thread calls these.
+  void Add(Connection* c) { connections_.push_back(c); }
+  void Remove(Connection* c) {
+    for (auto& slot : connections_) {
+      if (slot == c) {
+        slot = connections_.back();
+        connections_.pop_back();
+        return;
+      }
+    }
   }
 
-  void Start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::Read, shared_from_this()));
+  void StartSweeping();
+
+ private:
+  // Declared first so it outlives the io_context, whose destruction drops
+  // pending handlers and with them the last connections.
+  std::vector<Connection*> connections_;
+  const std::chrono::seconds timeout_;
+  asio::io_context ioc_;
+  asio::steady_timer sweep_timer_;
+};
+
+// One connection: reads requests one at a time, answers each, and closes on
+// error, deadline, "Connection: close" or drain. Lives on one worker's thread.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, Worker& worker, Api& api, const ServerOptions& options, ServerState& state)
+      : socket_(std::move(socket)), worker_(worker), api_(api), options_(options), state_(state) {
+    beast::error_code ec;
+    auto endpoint = socket_.remote_endpoint(ec);
+    client_ip_ = ec ? "unknown" : endpoint.address().to_string();
+    worker_.Add(this);
+  }
+  ~Connection() { worker_.Remove(this); }
+
+  void Start() { Read(); }
+
+  // Called by the sweep: closes the socket when its deadline passed, which
+  // ends the pending read or write with an error.
+  void CheckDeadline(Clock::time_point now) {
+    if (now < deadline_ || !socket_.is_open()) return;
+    beast::error_code ec;
+    socket_.close(ec);
   }
 
  private:
@@ -44,16 +88,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(options_.request_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+    deadline_ = Clock::now() + worker_.timeout();
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->OnRead(ec);
+    });
   }
 
-  void OnRead(beast::error_code ec, std::size_t) {
+  void OnRead(beast::error_code ec) {
     // Counted in flight from the first moment, so a drain waits for it.
     state_.in_flight.fetch_add(1);
     in_flight_ = true;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor ||
+        ec == asio::error::connection_reset || ec == asio::error::eof || !socket_.is_open()) {
       return Close();
     }
     if (ec == http::error::body_limit) {
@@ -69,19 +115,38 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Send(std::move(response));
   }
 
+  // Writes the response as one buffer: status line, the fields as the Api
+  // set them (Content-Length included), the body.
   void Send(HttpResponse response) {
-    auto shared = std::make_shared<HttpResponse>(std::move(response));
-    const bool keep_alive = shared->keep_alive();
-    stream_.expires_after(options_.request_timeout);
-    http::async_write(stream_, *shared,
-                      [self = shared_from_this(), shared, keep_alive](beast::error_code ec, std::size_t) {
-                        if (self->in_flight_) {
-                          self->in_flight_ = false;
-                          self->state_.in_flight.fetch_sub(1);
-                        }
-                        if (ec || !keep_alive || self->state_.draining.load()) return self->Close();
-                        self->Read();
-                      });
+    keep_alive_ = response.keep_alive();
+    out_.clear();
+    out_ += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out_ += std::to_string(response.result_int());
+    out_ += ' ';
+    const auto reason = response.reason();
+    out_.append(reason.data(), reason.size());
+    out_ += "\r\n";
+    for (const auto& field : response) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      out_.append(name.data(), name.size());
+      out_ += ": ";
+      out_.append(value.data(), value.size());
+      out_ += "\r\n";
+    }
+    out_ += "\r\n";
+    out_ += response.body();
+    deadline_ = Clock::now() + worker_.timeout();
+    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (self->in_flight_) {
+        self->in_flight_ = false;
+        self->state_.in_flight.fetch_sub(1);
+      }
+      if (ec || !self->keep_alive_ || self->state_.draining.load()) return self->Close();
+      // Keep the buffer's memory for the next response unless it grew large.
+      if (self->out_.capacity() > (256u << 10)) std::string().swap(self->out_);
+      self->Read();
+    });
   }
 
   void Close() {
@@ -90,27 +155,47 @@ class Connection : public std::enable_shared_from_this<Connection> {
       state_.in_flight.fetch_sub(1);
     }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  Worker& worker_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string out_;
   Api& api_;
   const ServerOptions& options_;
   ServerState& state_;
   std::string client_ip_;
+  Clock::time_point deadline_ = Clock::time_point::max();
   bool in_flight_ = false;
+  bool keep_alive_ = false;
 };
 
+void Worker::StartSweeping() {
+  sweep_timer_.expires_after(std::chrono::milliseconds(250));
+  sweep_timer_.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    const auto now = Clock::now();
+    // Closing never runs a handler inline, so the list is stable here.
+    for (Connection* c : connections_) c->CheckDeadline(now);
+    StartSweeping();
+  });
+}
+
+// Accepts on the first worker and hands connections to the workers in turn.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& ioc, tcp::acceptor acceptor, Api& api, const ServerOptions& options, ServerState& state)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), api_(api), options_(options), state_(state) {}
+  Listener(tcp::acceptor acceptor, std::vector<std::unique_ptr<Worker>>& workers, Api& api,
+           const ServerOptions& options, ServerState& state)
+      : acceptor_(std::move(acceptor)), workers_(workers), api_(api), options_(options), state_(state) {}
 
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+    Worker& target = *workers_[next_++ % workers_.size()];
+    acceptor_.async_accept(target.ioc(), [self = shared_from_this(), &target](beast::error_code ec, tcp::socket s) {
+      self->OnAccept(ec, std::move(s), target);
+    });
   }
 
   void Stop() {
@@ -119,17 +204,21 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
  private:
-  void OnAccept(beast::error_code ec, tcp::socket socket) {
+  void OnAccept(beast::error_code ec, tcp::socket socket, Worker& target) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Connection>(std::move(socket), api_, options_, state_)->Start();
+      // The connection starts on its own worker's thread.
+      asio::post(target.ioc(), [s = std::make_shared<tcp::socket>(std::move(socket)), &target, this]() mutable {
+        std::make_shared<Connection>(std::move(*s), target, api_, options_, state_)->Start();
+      });
     }
     Accept();
   }
 
-  asio::io_context& ioc_;
   tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  std::size_t next_ = 0;
   Api& api_;
   const ServerOptions& options_;
   ServerState& state_;
@@ -139,12 +228,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
 Status RunHttpServer(const ServerOptions& options, Api& api, const std::function<void(std::uint16_t)>& on_listening) {
   const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context ioc(threads);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(options.request_timeout));
+  asio::io_context& main_ioc = workers[0]->ioc();
 
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.host, ec);
   if (ec) return Status::InvalidArgument("--host " + options.host + " is not an IP address");
-  tcp::acceptor acceptor(ioc);
+  tcp::acceptor acceptor(main_ioc);
   const tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -155,21 +246,22 @@ Status RunHttpServer(const ServerOptions& options, Api& api, const std::function
   const std::uint16_t port = acceptor.local_endpoint().port();
 
   ServerState state;
-  auto listener = std::make_shared<Listener>(ioc, std::move(acceptor), api, options, state);
+  auto listener = std::make_shared<Listener>(std::move(acceptor), workers, api, options, state);
   listener->Accept();
+  for (auto& w : workers) w->StartSweeping();
 
   // SIGTERM/SIGINT: stop accepting, wait for in-flight requests (bounded),
-  // then stop the loop.
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  asio::steady_timer drain_timer(ioc);
-  const auto drain_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  // then stop every worker.
+  asio::signal_set signals(main_ioc, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(main_ioc);
+  const auto drain_deadline = std::make_shared<Clock::time_point>();
   // Idle must be seen twice, 10 ms apart: a request whose read completed
   // just as the signal arrived has counted itself in by then.
   int idle_checks = 0;
   std::function<void()> wait_for_drain = [&] {
     idle_checks = state.in_flight.load() == 0 ? idle_checks + 1 : 0;
-    if (idle_checks >= 2 || std::chrono::steady_clock::now() >= *drain_deadline) {
-      ioc.stop();
+    if (idle_checks >= 2 || Clock::now() >= *drain_deadline) {
+      for (auto& w : workers) w->ioc().stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(10));
@@ -178,15 +270,15 @@ Status RunHttpServer(const ServerOptions& options, Api& api, const std::function
   signals.async_wait([&](beast::error_code, int) {
     state.draining.store(true);
     listener->Stop();
-    *drain_deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+    *drain_deadline = Clock::now() + options.drain_timeout;
     wait_for_drain();
   });
 
   on_listening(port);
   std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads - 1));
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  pool.reserve(workers.size() - 1);
+  for (std::size_t i = 1; i < workers.size(); ++i) pool.emplace_back([&w = *workers[i]] { w.ioc().run(); });
+  main_ioc.run();
   for (auto& t : pool) t.join();
   return Status::Ok();
 }

@@ -134,45 +134,69 @@ Outcome<Caller> AuthService::Authenticate(const std::string& authorization, cons
   constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110)
   if (authorization.size() <= kBearer.size() || ToLowerAscii(authorization.substr(0, kBearer.size())) != kBearer)
     return ServiceError::Unauthorized("invalid_token", "the Authorization header must be \"Bearer <token>\"");
-  VerifiedToken v = VerifyToken(std::string_view(authorization).substr(kBearer.size()), secret_, now);
-  switch (v.error) {
-    case TokenError::kNone: break;
-    case TokenError::kExpired: return ServiceError::Unauthorized("token_expired", "the access token has expired");
-    case TokenError::kBadAlgorithm:
-      return ServiceError::Unauthorized("invalid_token", "only HS256 tokens are accepted");
-    case TokenError::kBadSignature: return ServiceError::Unauthorized("invalid_token", "the token signature is not valid");
-    case TokenError::kMalformed: return ServiceError::Unauthorized("invalid_token", "the token is malformed");
+  const std::string_view token = std::string_view(authorization).substr(kBearer.size());
+  std::optional<VerifiedAccess> verified = CachedToken(token);
+  if (!verified) {
+    VerifiedToken v = VerifyToken(token, secret_, now);
+    switch (v.error) {
+      case TokenError::kNone: break;
+      case TokenError::kExpired: return ServiceError::Unauthorized("token_expired", "the access token has expired");
+      case TokenError::kBadAlgorithm:
+        return ServiceError::Unauthorized("invalid_token", "only HS256 tokens are accepted");
+      case TokenError::kBadSignature:
+        return ServiceError::Unauthorized("invalid_token", "the token signature is not valid");
+      case TokenError::kMalformed: return ServiceError::Unauthorized("invalid_token", "the token is malformed");
+    }
+    if (v.claims.type != TokenType::kAccess)
+      return ServiceError::Unauthorized("invalid_token", "a refresh token cannot be used as an access token");
+    verified = VerifiedAccess{std::move(v.claims), std::make_shared<const nlohmann::json>(std::move(v.payload))};
+    RememberToken(token, *verified);
+  } else if (verified->claims.expires_at <= now) {
+    return ServiceError::Unauthorized("token_expired", "the access token has expired");
   }
-  if (v.claims.type != TokenType::kAccess)
-    return ServiceError::Unauthorized("invalid_token", "a refresh token cannot be used as an access token");
   if (!user_id_header.empty() && !IsUuidV4(user_id_header))
     return ServiceError::BadRequest("invalid_user_id", "X-User-ID must be a UUID v4");
   const std::string requested = Lower(user_id_header);
 
+  const TokenClaims& claims = verified->claims;
   Caller caller;
-  caller.session_id = v.claims.session_id;
-  caller.token_payload = std::move(v.payload);
-  if (v.claims.admin) {
+  caller.session_id = claims.session_id;
+  caller.token_payload = verified->payload;
+  if (claims.admin) {
     caller.admin = true;
-    caller.user_id = requested.empty() ? v.claims.subject : requested;
+    caller.user_id = requested.empty() ? claims.subject : requested;
     return caller;
   }
-  auto bound = BoundUser(v.claims.session_id);
+  auto bound = BoundUser(claims.session_id);
   if (!bound.ok()) return bound.error();
   std::string user = *bound;
   if (user.empty()) {
     if (requested.empty())
       return ServiceError::BadRequest("missing_header", "X-User-ID is required until the token is bound to a user");
-    auto bound_now = store_.BindSession(v.claims.session_id, requested);
+    auto bound_now = store_.BindSession(claims.session_id, requested);
     if (!bound_now.ok()) return ServiceError::FromStatus(bound_now.status());
     user = *bound_now;
     std::lock_guard lock(cache_mu_);
-    bound_users_[v.claims.session_id] = user;
+    bound_users_[claims.session_id] = user;
   }
   if (!requested.empty() && requested != user)
     return ServiceError::Forbidden("user_mismatch", "this token belongs to another user");
   caller.user_id = user;
   return caller;
+}
+
+std::optional<AuthService::VerifiedAccess> AuthService::CachedToken(std::string_view token) const {
+  std::shared_lock lock(tokens_mu_);
+  auto it = verified_tokens_.find(std::string(token));
+  if (it == verified_tokens_.end()) return std::nullopt;
+  return it->second;
+}
+
+void AuthService::RememberToken(std::string_view token, VerifiedAccess verified) {
+  std::unique_lock lock(tokens_mu_);
+  // Bounded: when full, start over (the tokens in use come back at once).
+  if (verified_tokens_.size() >= kMaxVerifiedTokens) verified_tokens_.clear();
+  verified_tokens_.emplace(std::string(token), std::move(verified));
 }
 
 Result<std::string> LoadJwtSecret(Store& store, const std::string& env) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -32,7 +34,7 @@ struct Caller {
   std::string user_id;
   std::string session_id;
   bool admin = false;
-  nlohmann::json token_payload;
+  std::shared_ptr<const nlohmann::json> token_payload;  // the decoded token payload
 };
 
 // Whether `text` is a UUID (8-4-4-4-12 hex) of version 4 and RFC 4122
@@ -70,11 +72,25 @@ class AuthService {
   // since a binding never changes.
   Outcome<std::string> BoundUser(const std::string& session_id);
 
+  // A verified access token's claims, kept so that a token is checked (HMAC,
+  // base64, JSON) once, not on every request. Keyed by the token's text, so
+  // only the very token that was verified hits; expiry is still checked
+  // against `now` each time.
+  struct VerifiedAccess {
+    TokenClaims claims;
+    std::shared_ptr<const nlohmann::json> payload;
+  };
+  static constexpr std::size_t kMaxVerifiedTokens = 100000;
+  std::optional<VerifiedAccess> CachedToken(std::string_view token) const;
+  void RememberToken(std::string_view token, VerifiedAccess verified);
+
   Store& store_;
   const std::string secret_;
   const std::string ip_salt_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::string> bound_users_;
+  mutable std::shared_mutex tokens_mu_;
+  std::unordered_map<std::string, VerifiedAccess> verified_tokens_;
 };
 
 // The signing secret: TRUTHBYTE_JWT_SECRET when set; otherwise, outside
