@@ -110,8 +110,8 @@ int RunTruthbyte(int argc, char** argv) {
       ->check(CLI::Range(0.05, 3600.0))
       ->capture_default_str();
   AddOption(serve, "--catalog-full-refresh", serve_options.catalog_full_refresh,
-            "Seconds between full catalog reloads (for questions written by other tools)")
-      ->check(CLI::Range(0.05, 86400.0))
+            "Seconds between full catalog reloads, for questions written by other tools (0: never)")
+      ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   AddOption(serve, "--session-rate-limit", serve_options.session_rate_limit, "GET /v1/session per IP per hour")
       ->check(CLI::Range(1LL, 1000000000LL))

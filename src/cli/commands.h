@@ -58,7 +58,7 @@ struct ServeOptions {
   bool debug = false;
   std::vector<std::string> cors_origins{"*"};
   double catalog_refresh = 2.0;        // seconds between version checks
-  double catalog_full_refresh = 60.0;  // seconds between full reloads
+  double catalog_full_refresh = 0;  // seconds between full reloads; 0: never
   std::int64_t session_rate_limit = 100;
   std::int64_t user_rate_limit = 1000;
   int request_timeout = 15;  // seconds

@@ -27,7 +27,7 @@ std::int64_t NowMs() {
 
 // Checks the store's question version every `interval` and reloads the
 // catalog when it moved (an import, an approval on another instance); and
-// reloads everything every `full_interval`, for questions written by other
+// reloads everything every `full_interval` (when not zero), for questions written by other
 // tools that do not move the version.
 class CatalogRefresher {
  public:
@@ -48,7 +48,7 @@ class CatalogRefresher {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
       lock.unlock();
-      const bool full = std::chrono::steady_clock::now() >= next_full;
+      const bool full = full_interval_.count() > 0 && std::chrono::steady_clock::now() >= next_full;
       if (full) next_full = std::chrono::steady_clock::now() + full_interval_;
       Status s = full ? catalog_.RefreshNow() : catalog_.CheckForChanges();
       if (!s.ok()) std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;

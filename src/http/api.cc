@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <optional>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/civil_date.h"
@@ -543,20 +545,8 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
 }
 
 HttpResponse Api::Categories(Context& ctx) {
-  auto snapshot = services_.catalog->Current();
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const CategoryCount& c : snapshot->categories) {
-    nlohmann::ordered_json e;
-    e["name"] = c.name;
-    e["display_name"] = c.display_name;
-    e["count"] = c.count;
-    list.push_back(std::move(e));
-  }
-  nlohmann::ordered_json j;
-  j["categories"] = std::move(list);
-  j["total_categories"] = snapshot->categories.size();
-  j["total_questions"] = snapshot->entries.size();
-  return Json(ctx, 200, Dump(j));
+  // Serialised once per catalog snapshot.
+  return Json(ctx, 200, services_.catalog->Current()->categories_json);
 }
 
 HttpResponse Api::FetchDaily(Context& ctx) {
@@ -566,18 +556,25 @@ HttpResponse Api::FetchDaily(Context& ctx) {
   if (!date.ok()) return Error(ctx, date.error());
   auto view = services_.game->FetchDaily(ctx.caller.user_id, *date, today);
   if (!view.ok()) return Error(ctx, view.error());
-  std::string body = "{\"questions\":[";
+  std::string body;
+  body.reserve(1024 * view->question_json.size() + 512);
+  body += "{\"questions\":[";
   for (std::size_t i = 0; i < view->question_json.size(); ++i) {
     if (i) body += ',';
     body += view->question_json[i];
   }
-  nlohmann::ordered_json streak;
-  streak["current_streak"] = view->current_streak;
-  streak["best_streak"] = view->best_streak;
-  streak["streak_eligible"] = view->streak_eligible;
-  body += fmt::format("],\"date\":{},\"daily_progress\":{},\"streak_info\":{},\"total_questions\":{}}}",
-                      JsonString(view->date), Dump(DailyProgressJson(view->progress, view->question_json.size())),
-                      Dump(streak), view->question_json.size());
+  // Written directly: this is a hot path, and every value is a number, a
+  // boolean or a date (YYYY-MM-DD, nothing to escape).
+  const std::string progress =
+      view->progress ? Dump(DailyProgressJson(view->progress, view->question_json.size()))
+                     : fmt::format(R"({{"completed":false,"score":null,"rank":null,"correct_count":0,)"
+                                   R"("total_questions":{},"answers":[],"completed_at":null}})",
+                                   view->question_json.size());
+  fmt::format_to(std::back_inserter(body),
+                 R"(],"date":"{}","daily_progress":{},"streak_info":{{"current_streak":{},"best_streak":{},)"
+                 R"("streak_eligible":{}}},"total_questions":{}}})",
+                 view->date, progress, view->current_streak, view->best_streak, view->streak_eligible,
+                 view->question_json.size());
   return Json(ctx, 200, std::move(body));
 }
 

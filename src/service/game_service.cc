@@ -100,7 +100,7 @@ Outcome<DailyChallenge> GameService::Challenge(const CivilDate& date) {
     if (snapshot->daily_pool.empty()) return ServiceError::NotFound("there are no questions for a daily challenge yet");
     DailyChallenge fresh;
     fresh.date = key;
-    fresh.question_ids = SelectDailyQuestions(snapshot->daily_pool, date);
+    fresh.question_ids = SelectDailyQuestions(snapshot->DailyPoolIds(), date);
     auto frozen = store_.FreezeDailyChallenge(fresh);
     if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
     challenge = std::move(*frozen);
@@ -120,7 +120,7 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
   std::vector<std::string> missing;
   for (const std::string& id : challenge->question_ids) {
     if (const auto* entry = snapshot->Find(id)) {
-      view.question_json.push_back(entry->json);
+      view.question_json.emplace_back(entry->json);
     } else {
       missing.push_back(id);
     }
@@ -133,7 +133,7 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
     view.question_json.clear();
     for (const std::string& id : challenge->question_ids) {
       if (const auto* entry = snapshot->Find(id)) {
-        view.question_json.push_back(entry->json);
+        view.question_json.emplace_back(entry->json);
         continue;
       }
       for (const Question& q : *rows)

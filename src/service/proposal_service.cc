@@ -53,7 +53,7 @@ Outcome<Submission> ProposalService::Propose(const std::string& author, const nl
   if (last_hour >= kProposalsPerHour) return limited(kProposalsPerHour, "an hour", oldest_in_hour + kHourMs);
 
   const std::string normalised = NormaliseQuestionText(check.proposal.question);
-  if (catalog_.Current()->normalised_texts.count(normalised))
+  if (catalog_.Current()->HasNormalisedText(normalised))
     return ServiceError::Conflict("duplicate", "this question already exists");
   auto pending = store_.PendingSubmissionWithText(normalised);
   if (!pending.ok()) return ServiceError::FromStatus(pending.status());

@@ -1,15 +1,51 @@
 #include "service/question_catalog.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include <nlohmann/json.hpp>
 
 #include "core/question_format.h"
 #include "core/text.h"
 
 namespace truthbyte {
 
-const QuestionCatalog::Entry* QuestionCatalog::Snapshot::Find(const std::string& id) const {
-  auto it = by_id.find(id);
-  return it == by_id.end() ? nullptr : &entries[it->second];
+std::string_view TextArena::Add(std::string_view text) {
+  if (capacity_ - used_ < text.size()) {
+    capacity_ = std::max(kBlockSize, text.size());
+    // Not value-initialised: pages are touched only as they are written.
+    blocks_.emplace_back(new char[capacity_]);
+    used_ = 0;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, text.data(), text.size());
+  used_ += text.size();
+  bytes_ += text.size();
+  return {at, text.size()};
+}
+
+const QuestionCatalog::Entry* QuestionCatalog::Snapshot::Find(std::string_view id) const {
+  auto it = std::lower_bound(entries.begin(), entries.end(), id,
+                             [](const Entry& e, std::string_view key) { return e.id < key; });
+  return it != entries.end() && it->id == id ? &*it : nullptr;
+}
+
+namespace {
+
+std::uint64_t TextHash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+}  // namespace
+
+bool QuestionCatalog::Snapshot::HasNormalisedText(std::string_view normalised) const {
+  return std::binary_search(normalised_text_hashes.begin(), normalised_text_hashes.end(), TextHash(normalised));
+}
+
+std::vector<std::string> QuestionCatalog::Snapshot::DailyPoolIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(daily_pool.size());
+  for (std::uint32_t i : daily_pool) ids.push_back(entries[i].id);
+  return ids;
 }
 
 std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(const std::string& category,
@@ -43,6 +79,26 @@ std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(con
   return out;
 }
 
+namespace {
+
+std::string CategoriesJson(const std::vector<CategoryCount>& categories, std::size_t total_questions) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const CategoryCount& c : categories) {
+    nlohmann::ordered_json e;
+    e["name"] = c.name;
+    e["display_name"] = c.display_name;
+    e["count"] = c.count;
+    list.push_back(std::move(e));
+  }
+  nlohmann::ordered_json j;
+  j["categories"] = std::move(list);
+  j["total_categories"] = categories.size();
+  j["total_questions"] = total_questions;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 Status QuestionCatalog::RefreshNow() {
   std::lock_guard lock(refresh_mu_);
   auto version = store_.QuestionsVersion();
@@ -53,10 +109,13 @@ Status QuestionCatalog::RefreshNow() {
   auto next = std::make_shared<Snapshot>();
   next->version = *version;
   next->categories = std::move(*categories);
+  std::string json;
   TB_RETURN_IF_ERROR(store_.ScanQuestions([&](const Question& q) -> Status {
+    if (!next->entries.empty() && !(next->entries.back().id < q.id))
+      return Status::Internal("the store listed questions out of id order (" + q.id + ")");
     const auto index = static_cast<std::uint32_t>(next->entries.size());
-    next->entries.push_back({q.id, q.answer, q.difficulty, QuestionToJson(q).dump()});
-    next->by_id.emplace(q.id, index);
+    json = QuestionToJson(q).dump();
+    next->entries.push_back({q.id, next->json_arena.Add(json), q.answer, q.difficulty});
     // "general" means every question, whatever the row's categories say.
     auto& general = next->by_category[std::string(kGeneralCategory)];
     general[0].push_back(index);
@@ -67,10 +126,17 @@ Status QuestionCatalog::RefreshNow() {
       lists[0].push_back(index);
       if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
     }
-    next->normalised_texts.insert(NormaliseQuestionText(q.question));
-    if (IsDailyEligible(q.difficulty)) next->daily_pool.push_back(q.id);
+    next->normalised_text_hashes.push_back(TextHash(NormaliseQuestionText(q.question)));
+    if (IsDailyEligible(q.difficulty)) next->daily_pool.push_back(index);
     return Status::Ok();
   }));
+  std::sort(next->normalised_text_hashes.begin(), next->normalised_text_hashes.end());
+  // Give back what the vectors reserved beyond their size.
+  next->entries.shrink_to_fit();
+  next->daily_pool.shrink_to_fit();
+  for (auto& [category, lists] : next->by_category)
+    for (auto& list : lists) list.shrink_to_fit();
+  next->categories_json = CategoriesJson(next->categories, next->entries.size());
   std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(std::move(next)));
   refreshes_.fetch_add(1);
   return Status::Ok();

@@ -16,8 +16,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/daily_challenge.h"
@@ -25,26 +25,53 @@
 
 namespace truthbyte {
 
+// Append-only storage for the catalog's serialised questions: large blocks
+// instead of one allocation per question. Blocks are 64 MiB, above glibc's
+// largest mmap threshold, so each is its own mapping: untouched pages cost
+// nothing, and a dropped snapshot's blocks go back to the system at once.
+class TextArena {
+ public:
+  TextArena() = default;
+  TextArena(TextArena&&) = default;
+  TextArena& operator=(TextArena&&) = default;
+  std::string_view Add(std::string_view text);
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  static constexpr std::size_t kBlockSize = std::size_t{64} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;      // bytes used in the last block
+  std::size_t capacity_ = 0;  // of the last block
+  std::size_t bytes_ = 0;
+};
+
 class QuestionCatalog {
  public:
   struct Entry {
     std::string id;
+    std::string_view json;  // the API's Question object, serialised (in the snapshot's arena)
     bool answer = false;
     int difficulty = 3;
-    std::string json;  // the API's Question object, serialised
   };
 
   struct Snapshot {
     std::uint64_t version = 0;
-    std::vector<Entry> entries;  // in id byte order
-    std::unordered_map<std::string, std::uint32_t> by_id;
+    std::vector<Entry> entries;  // in id byte order (Find is a binary search)
+    TextArena json_arena;
     // category -> [all, difficulty 1, ..., difficulty 5] -> entry indexes
     std::unordered_map<std::string, std::array<std::vector<std::uint32_t>, 6>> by_category;
-    std::unordered_set<std::string> normalised_texts;
+    // Hashes of every question's normalised text, sorted: the duplicate
+    // check of proposals (a false match needs a 64-bit collision).
+    std::vector<std::uint64_t> normalised_text_hashes;
     std::vector<CategoryCount> categories;  // largest first
-    std::vector<std::string> daily_pool;    // ids of difficulty 1-4, byte order
+    // The body of GET /v1/categories, serialised once per snapshot.
+    std::string categories_json = R"({"categories":[],"total_categories":0,"total_questions":0})";
+    std::vector<std::uint32_t> daily_pool;  // entries of difficulty 1-4, in id byte order
 
-    const Entry* Find(const std::string& id) const;
+    const Entry* Find(std::string_view id) const;
+    bool HasNormalisedText(std::string_view normalised) const;
+    // The ids of the daily pool, as SelectDailyQuestions takes them.
+    std::vector<std::string> DailyPoolIds() const;
     // Up to `n` distinct entries of `category` (and `difficulty`, 0 for any),
     // uniformly at random. Empty when the category has none.
     std::vector<const Entry*> Sample(const std::string& category, int difficulty, std::size_t n,

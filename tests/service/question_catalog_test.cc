@@ -87,16 +87,19 @@ TEST_F(CatalogTest, FollowsChangesByVersion) {
   ASSERT_NE(snap->Find("x1"), nullptr);
   EXPECT_EQ(snap->Find("x1")->difficulty, 4);
   EXPECT_NE(snap->Find("x1")->json.find("\"categories\":[\"space\",\"general\"]"), std::string::npos);
-  EXPECT_EQ(snap->normalised_texts.count("question x1"), 1u);
-  EXPECT_EQ(std::count(snap->daily_pool.begin(), snap->daily_pool.end(), "x1"), 1);
+  EXPECT_TRUE(snap->HasNormalisedText("question x1"));
+  EXPECT_FALSE(snap->HasNormalisedText("question x2"));
+  const auto daily_ids = snap->DailyPoolIds();
+  EXPECT_EQ(std::count(daily_ids.begin(), daily_ids.end(), "x1"), 1);
 }
 
 TEST_F(CatalogTest, DailyPoolIsSortedAndExcludesDifficultyFive) {
   QuestionCatalog catalog(*store_);
   ASSERT_TRUE(catalog.RefreshNow().ok());
   auto snap = catalog.Current();
-  EXPECT_TRUE(std::is_sorted(snap->daily_pool.begin(), snap->daily_pool.end()));
-  EXPECT_EQ(snap->daily_pool.size(), 45u);  // 10 science questions have difficulty 5
+  const auto daily_ids = snap->DailyPoolIds();
+  EXPECT_TRUE(std::is_sorted(daily_ids.begin(), daily_ids.end()));
+  EXPECT_EQ(daily_ids.size(), 45u);  // 10 science questions have difficulty 5
 }
 
 }  // namespace
