@@ -124,6 +124,11 @@ class Server:
         hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
         return rss / 1024, hwm / 1024
 
+    def cpu_seconds(self):
+        """User plus system CPU time of the server process so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def session(self):
         user = str(uuid.uuid4())
         body = json.loads(self.get("/v1/session", {"X-User-ID": user}))
@@ -150,10 +155,14 @@ def wrk(server, args, env, duration):
     full_env = dict(os.environ, TB_OUT=str(out), **env)
     cmd = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s",
            "-s", str(LUA), server.base]
+    cpu_before = server.cpu_seconds()
     result = subprocess.run(cmd, env=full_env, capture_output=True, text=True)
+    cpu = server.cpu_seconds() - cpu_before
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"wrk failed: {result.stderr or result.stdout}")
     summary = json.loads(out.read_text().strip().splitlines()[-1])
+    # Server CPU per request: steadier than requests/s on a shared machine.
+    summary["server_cpu_us"] = cpu / max(1, summary["requests"]) * 1e6
     summary["p50_ms"] = summary["p50_us"] / 1000
     summary["p99_ms"] = summary["p99_us"] / 1000
     return summary
@@ -315,7 +324,8 @@ def main():
             r["ratio"] = r["rps"] / health["rps"]
             rows.append(r)
             log(f"  {name}: {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
-                f"ratio {r['ratio']:.2f}, non-2xx {r['non_2xx']}, socket errors {r['socket_errors']}")
+                f"ratio {r['ratio']:.2f}, server CPU {r['server_cpu_us']:.1f} us/request, non-2xx {r['non_2xx']}, "
+                f"socket errors {r['socket_errors']}")
         results["endpoints"] = rows
         rss, hwm = server.rss_mb()
         results["server"].update(rss_after_mb=rss, peak_rss_after_mb=hwm)
@@ -337,6 +347,7 @@ def main():
                            "rps": statistics.median(r["rps"] for r in runs),
                            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
                            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                           "cpu_us": statistics.median(r["server_cpu_us"] for r in runs),
                            "rss_mb": pool_servers[k].rss_mb()[0]})
         results["pools"] = points
     finally:
@@ -366,9 +377,9 @@ def main():
     log(f"server: {srv['questions']:,} questions, loaded in {srv['startup_s']:.1f} s, RSS {srv['rss_mb']:,.0f} MB "
         f"after loading (target < 1,536 MB: {'met' if srv['rss_mb'] < 1536 else 'NOT met'}), "
         f"{srv['rss_after_mb']:,.0f} MB after the run")
-    widths = [44, 10, 9, 9, 8, 8]
+    widths = [44, 10, 9, 9, 8, 10, 8]
     log("")
-    log(fmt_row(["endpoint", "req/s", "p50 ms", "p99 ms", "ratio", "target"], widths))
+    log(fmt_row(["endpoint", "req/s", "p50 ms", "p99 ms", "ratio", "CPU us/req", "target"], widths))
     for r in results["endpoints"]:
         if r["kind"] == "read":
             ok = r["ratio"] >= 0.6 and r["p99_ms"] < 5
@@ -382,12 +393,12 @@ def main():
         if r.get("users_reused"):
             verdict += f" (users reused {r['users_reused']}x)"
         log(fmt_row([r["name"], f"{r['rps']:,.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}",
-                     f"{r['ratio']:.2f}", verdict], widths))
+                     f"{r['ratio']:.2f}", f"{r['server_cpu_us']:.1f}", verdict], widths))
     log("")
-    log(fmt_row(["pool (fetch-questions, general)", "req/s", "p50 ms", "p99 ms", "RSS MB"], widths[:5]))
+    log(fmt_row(["pool (fetch-questions, general)", "req/s", "p50 ms", "p99 ms", "RSS MB", "CPU us/req"], widths[:6]))
     for p in results["pools"]:
         log(fmt_row([f"{p['pool']:,}", f"{p['rps']:,.0f}", f"{p['p50_ms']:.2f}", f"{p['p99_ms']:.2f}",
-                     f"{p['rss_mb']:,.0f}"], widths[:5]))
+                     f"{p['rss_mb']:,.0f}", f"{p['cpu_us']:.1f}"], widths[:6]))
     by_gen = {p["generated"]: p for p in results["pools"]}
     if 10000 in by_gen and args.questions in by_gen:
         big, small = by_gen[args.questions], by_gen[10000]
