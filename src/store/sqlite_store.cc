@@ -2,13 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -459,9 +462,14 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {
-    std::lock_guard lock(mu_);
-    return LoadRow<User>("SELECT " TB_USER_COLUMNS " FROM users WHERE user_id = ?1", user_id,
-                         [this](const Query& q, User* u) { return ReadUser(q, u); }, "read a user");
+    // On the request path (daily, profile, answers): the thread's own read
+    // connection, so that readers neither wait for each other nor for a
+    // writer's transaction.
+    auto reader = ThreadReader();
+    if (!reader.ok()) return reader.status();
+    constexpr const char* kSql = "SELECT " TB_USER_COLUMNS " FROM users WHERE user_id = ?1";
+    return LoadRowOn<User>((*reader)->db, (*reader)->Prepare(kSql), user_id,
+                           [this](const Query& q, User* u) { return ReadUser(q, u); }, "read a user");
   }
 
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
@@ -667,9 +675,11 @@ class SqliteStore final : public Store {
     return stmt;
   }
 
-  Status Check(int rc, const char* what) {
+  Status Check(int rc, const char* what) { return CheckOn(db_, rc, what); }
+
+  static Status CheckOn(sqlite3* db, int rc, const char* what) {
     if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db_);
+    std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db);
     const int primary = rc & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
@@ -725,11 +735,18 @@ class SqliteStore final : public Store {
   // REQUIRES: mu_ held.
   template <typename Row, typename Reader>
   Result<std::optional<Row>> LoadRow(const char* sql, const std::string& key, Reader read, const char* what) {
-    Query q(Prepare(sql));
+    return LoadRowOn<Row>(db_, Prepare(sql), key, read, what);
+  }
+
+  // LoadRow on any connection, with its statement prepared.
+  template <typename Row, typename Reader>
+  static Result<std::optional<Row>> LoadRowOn(sqlite3* db, sqlite3_stmt* stmt, const std::string& key, Reader read,
+                                              const char* what) {
+    Query q(stmt);
     q.Bind(1, key);
     const int rc = q.Step();
     if (rc == SQLITE_DONE) return std::optional<Row>();
-    if (rc != SQLITE_ROW) return Check(rc, what);
+    if (rc != SQLITE_ROW) return CheckOn(db, rc, what);
     Row row;
     TB_RETURN_IF_ERROR(read(q, &row));
     return std::optional<Row>(std::move(row));
@@ -847,6 +864,50 @@ class SqliteStore final : public Store {
     return Check(q.Step(), "write a user");
   }
 
+  // A read-only connection used by one thread.
+  struct ReadConnection {
+    sqlite3* db = nullptr;
+    std::unordered_map<const char*, sqlite3_stmt*> statements;
+    ReadConnection() = default;
+    ReadConnection(const ReadConnection&) = delete;
+    ReadConnection& operator=(const ReadConnection&) = delete;
+    ~ReadConnection() {
+      for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
+      if (db) sqlite3_close(db);
+    }
+    sqlite3_stmt* Prepare(const char* sql) {
+      auto it = statements.find(sql);
+      if (it != statements.end()) return it->second;
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db), sql);
+        std::abort();
+      }
+      statements.emplace(sql, stmt);
+      return stmt;
+    }
+  };
+
+  // The calling thread's read connection to this store, opened on first use.
+  Result<ReadConnection*> ThreadReader() {
+    // Keyed by a number no other store ever has, so an entry left by a
+    // destroyed store is never found again.
+    thread_local std::unordered_map<std::uint64_t, ReadConnection*> mine;
+    if (auto it = mine.find(id_); it != mine.end()) return it->second;
+    auto reader = std::make_unique<ReadConnection>();
+    const int rc = sqlite3_open_v2(path_.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return CheckOn(reader->db, rc, "open a read connection");
+    sqlite3_busy_timeout(reader->db, 10000);
+    sqlite3_exec(reader->db, "PRAGMA cache_size=-2048", nullptr, nullptr, nullptr);
+    ReadConnection* raw = reader.get();
+    {
+      std::lock_guard lock(readers_mu_);
+      readers_.push_back(std::move(reader));
+    }
+    mine.emplace(id_, raw);
+    return raw;
+  }
+
   Status ReadUser(const Query& q, User* u) {
     u->user_id = q.Text(0);
     u->created_at = q.Text(1);
@@ -917,6 +978,11 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   std::mutex mu_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  // Per-thread read connections (ThreadReader); closed with the store.
+  inline static std::atomic<std::uint64_t> next_id_{1};
+  const std::uint64_t id_ = next_id_.fetch_add(1);
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<ReadConnection>> readers_;
 };
 
 }  // namespace
