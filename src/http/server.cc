@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -115,8 +116,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Send(std::move(response));
   }
 
-  // Writes the response as one buffer: status line, the fields as the Api
-  // set them (Content-Length included), the body.
+  // Writes the status line and the fields as the Api set them (Content-Length
+  // included) from one buffer, and the body from its own: one writev, no
+  // copy of the body.
   void Send(HttpResponse response) {
     keep_alive_ = response.keep_alive();
     out_.clear();
@@ -135,16 +137,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
       out_ += "\r\n";
     }
     out_ += "\r\n";
-    out_ += response.body();
+    body_ = std::move(response.body());
     deadline_ = Clock::now() + worker_.timeout();
-    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (self->in_flight_) {
         self->in_flight_ = false;
         self->state_.in_flight.fetch_sub(1);
       }
       if (ec || !self->keep_alive_ || self->state_.draining.load()) return self->Close();
-      // Keep the buffer's memory for the next response unless it grew large.
-      if (self->out_.capacity() > (256u << 10)) std::string().swap(self->out_);
+      self->body_ = std::string();
       self->Read();
     });
   }
@@ -163,7 +165,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Worker& worker_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::string out_;
+  std::string out_;   // status line and fields
+  std::string body_;  // the body being written
   Api& api_;
   const ServerOptions& options_;
   ServerState& state_;

@@ -1,5 +1,6 @@
 #include "service/game_service.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -83,7 +84,7 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
   return result;
 }
 
-Outcome<DailyChallenge> GameService::Challenge(const CivilDate& date) {
+Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const CivilDate& date) {
   const std::string key = date.ToString();
   {
     std::lock_guard lock(daily_mu_);
@@ -105,39 +106,39 @@ Outcome<DailyChallenge> GameService::Challenge(const CivilDate& date) {
     if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
     challenge = std::move(*frozen);
   }
+  auto shared = std::make_shared<const DailyChallenge>(std::move(challenge));
   std::lock_guard lock(daily_mu_);
-  frozen_.emplace(key, challenge);
-  return challenge;
+  return frozen_.emplace(key, std::move(shared)).first->second;
 }
 
 Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const CivilDate& date,
                                            const CivilDate& today) {
-  auto challenge = Challenge(date);
-  if (!challenge.ok()) return challenge.error();
+  auto found = Challenge(date);
+  if (!found.ok()) return found.error();
+  const DailyChallenge& challenge = **found;
   DailyView view;
-  view.date = challenge->date;
-  auto snapshot = catalog_.Current();
+  view.date = challenge.date;
+  view.snapshot = catalog_.Current();
   std::vector<std::string> missing;
-  for (const std::string& id : challenge->question_ids) {
-    if (const auto* entry = snapshot->Find(id)) {
-      view.question_json.emplace_back(entry->json);
-    } else {
-      missing.push_back(id);
-    }
-  }
+  for (const std::string& id : challenge.question_ids)
+    if (!view.snapshot->Find(id)) missing.push_back(id);
+  std::vector<std::string> owned_ids;  // parallel to view.owned_json
   if (!missing.empty()) {
     // A frozen question no longer in the catalog: read it from the store so
     // the day's set stays whole.
     auto rows = store_.GetQuestions(missing);
     if (!rows.ok()) return ServiceError::FromStatus(rows.status());
-    view.question_json.clear();
-    for (const std::string& id : challenge->question_ids) {
-      if (const auto* entry = snapshot->Find(id)) {
-        view.question_json.emplace_back(entry->json);
-        continue;
-      }
-      for (const Question& q : *rows)
-        if (q.id == id) view.question_json.push_back(QuestionToJson(q).dump());
+    for (const Question& q : *rows) {
+      owned_ids.push_back(q.id);
+      view.owned_json.push_back(QuestionToJson(q).dump());
+    }
+  }
+  // Views into the catalog and into owned_json, which no longer changes.
+  for (const std::string& id : challenge.question_ids) {
+    if (const auto* entry = view.snapshot->Find(id)) {
+      view.question_json.push_back(entry->json);
+    } else if (auto it = std::find(owned_ids.begin(), owned_ids.end(), id); it != owned_ids.end()) {
+      view.question_json.push_back(view.owned_json[static_cast<std::size_t>(it - owned_ids.begin())]);
     }
   }
   auto profile = Profile(user_id);
@@ -155,8 +156,9 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
                                                         const std::vector<AnswerInput>& answers,
                                                         const CivilDate& today, std::int64_t now_ms) {
   if (date != today) return DailySubmissionDateError(today);
-  auto challenge = Challenge(date);
-  if (!challenge.ok()) return challenge.error();
+  auto found = Challenge(date);
+  if (!found.ok()) return found.error();
+  const DailyChallenge* challenge = found->get();
 
   // Exactly the day's questions, each once.
   const std::set<std::string> expected(challenge->question_ids.begin(), challenge->question_ids.end());

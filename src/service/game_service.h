@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/civil_date.h"
@@ -50,7 +52,9 @@ struct AnswerSubmissionResult {
 
 struct DailyView {
   std::string date;
-  std::vector<std::string> question_json;  // serialised Question objects, in order
+  std::vector<std::string_view> question_json;  // serialised Question objects, in order
+  std::shared_ptr<const QuestionCatalog::Snapshot> snapshot;  // keeps catalog entries alive
+  std::vector<std::string> owned_json;  // questions read from the store, when not in the catalog
   std::optional<DailyProgress> progress;   // when completed
   int current_streak = 0;
   int best_streak = 0;
@@ -87,12 +91,13 @@ class GameService {
  private:
   // The frozen challenge of `date`, freezing it from the catalog's pool at
   // first use; frozen challenges are cached (they never change).
-  Outcome<DailyChallenge> Challenge(const CivilDate& date);
+  // The day's frozen set, shared (it never changes once frozen).
+  Outcome<std::shared_ptr<const DailyChallenge>> Challenge(const CivilDate& date);
 
   Store& store_;
   QuestionCatalog& catalog_;
   std::mutex daily_mu_;
-  std::map<std::string, DailyChallenge> frozen_;  // by date
+  std::map<std::string, std::shared_ptr<const DailyChallenge>> frozen_;  // by date
 };
 
 }  // namespace truthbyte
