@@ -7,6 +7,24 @@
 
 namespace truthbyte {
 
+void QuestionCatalog::Snapshot::Add(const Question& q) {
+  const auto index = static_cast<std::uint32_t>(entries.size());
+  entries.push_back({q.id, q.answer, q.difficulty, QuestionToJson(q).dump()});
+  by_id.emplace(q.id, index);
+  // "general" means every question, whatever the row's categories say.
+  auto& general = by_category[std::string(kGeneralCategory)];
+  general[0].push_back(index);
+  if (q.difficulty >= 1 && q.difficulty <= 5) general[static_cast<std::size_t>(q.difficulty)].push_back(index);
+  for (const std::string& category : q.categories) {
+    if (category == kGeneralCategory) continue;
+    auto& lists = by_category[category];
+    lists[0].push_back(index);
+    if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
+  }
+  normalised_texts.insert(NormaliseQuestionText(q.question));
+  if (IsDailyEligible(q.difficulty)) daily_pool.push_back(q.id);
+}
+
 const QuestionCatalog::Entry* QuestionCatalog::Snapshot::Find(const std::string& id) const {
   auto it = by_id.find(id);
   return it == by_id.end() ? nullptr : &entries[it->second];
@@ -54,21 +72,7 @@ Status QuestionCatalog::RefreshNow() {
   next->version = *version;
   next->categories = std::move(*categories);
   TB_RETURN_IF_ERROR(store_.ScanQuestions([&](const Question& q) -> Status {
-    const auto index = static_cast<std::uint32_t>(next->entries.size());
-    next->entries.push_back({q.id, q.answer, q.difficulty, QuestionToJson(q).dump()});
-    next->by_id.emplace(q.id, index);
-    // "general" means every question, whatever the row's categories say.
-    auto& general = next->by_category[std::string(kGeneralCategory)];
-    general[0].push_back(index);
-    if (q.difficulty >= 1 && q.difficulty <= 5) general[static_cast<std::size_t>(q.difficulty)].push_back(index);
-    for (const std::string& category : q.categories) {
-      if (category == kGeneralCategory) continue;
-      auto& lists = next->by_category[category];
-      lists[0].push_back(index);
-      if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
-    }
-    next->normalised_texts.insert(NormaliseQuestionText(q.question));
-    if (IsDailyEligible(q.difficulty)) next->daily_pool.push_back(q.id);
+    next->Add(q);
     return Status::Ok();
   }));
   std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(std::move(next)));

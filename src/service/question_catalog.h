@@ -44,6 +44,11 @@ class QuestionCatalog {
     std::vector<CategoryCount> categories;  // largest first
     std::vector<std::string> daily_pool;    // ids of difficulty 1-4, byte order
 
+    // Appends `q` to the entries and to every index. REQUIRES: questions
+    // are added in id byte order, each id once (a refresh adds them in the
+    // store's scan order). The category counts (`categories`) come from
+    // the store and are left alone.
+    void Add(const Question& q);
     const Entry* Find(const std::string& id) const;
     // Up to `n` distinct entries of `category` (and `difficulty`, 0 for any),
     // uniformly at random. Empty when the category has none.
