@@ -456,6 +456,26 @@ std::string GrantJson(const SessionGrant& grant, bool with_refresh_token) {
 
 }  // namespace
 
+std::string FetchQuestionsBody(const FetchedQuestions& fetched, const std::string& category, int difficulty,
+                               int requested_count, bool debug) {
+  std::string body;
+  body.reserve(1024 * fetched.question_json.size() + 128);
+  body += "{\"questions\":[";
+  for (std::size_t i = 0; i < fetched.question_json.size(); ++i) {
+    if (i) body += ',';
+    body += fetched.question_json[i];
+  }
+  body += fmt::format("],\"count\":{},\"category\":{},\"difficulty\":{},\"requested_count\":{}",
+                      fetched.question_json.size(), JsonString(category),
+                      difficulty ? std::to_string(difficulty) : "null", requested_count);
+  if (debug) {
+    body += fmt::format(",\"debug_info\":{{\"strategy\":\"{}\",\"catalog_version\":{},\"catalog_questions\":{}}}",
+                        fetched.strategy, fetched.snapshot->version, fetched.snapshot->entries.size());
+  }
+  body += '}';
+  return body;
+}
+
 // ---- Handlers ---------------------------------------------------------------
 
 HttpResponse Api::Session(Context& ctx) {
@@ -501,22 +521,7 @@ HttpResponse Api::FetchQuestions(Context& ctx) {
   auto fetched = services_.game->FetchQuestions(category, *difficulty, *count);
   if (!fetched.ok()) return Error(ctx, fetched.error());
   metrics_.CountFetch(fetched->strategy);
-  std::string body;
-  body.reserve(1024 * fetched->question_json.size() + 128);
-  body += "{\"questions\":[";
-  for (std::size_t i = 0; i < fetched->question_json.size(); ++i) {
-    if (i) body += ',';
-    body += fetched->question_json[i];
-  }
-  body += fmt::format("],\"count\":{},\"category\":{},\"difficulty\":{},\"requested_count\":{}",
-                      fetched->question_json.size(), JsonString(category),
-                      *difficulty ? std::to_string(*difficulty) : "null", *count);
-  if (options_.debug) {
-    body += fmt::format(",\"debug_info\":{{\"strategy\":\"{}\",\"catalog_version\":{},\"catalog_questions\":{}}}",
-                        fetched->strategy, fetched->snapshot->version, fetched->snapshot->entries.size());
-  }
-  body += '}';
-  return Json(ctx, 200, std::move(body));
+  return Json(ctx, 200, FetchQuestionsBody(*fetched, category, *difficulty, *count, options_.debug));
 }
 
 HttpResponse Api::SubmitAnswers(Context& ctx) {

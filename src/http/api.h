@@ -31,6 +31,12 @@ struct ApiOptions {
   std::int64_t user_limit = 1000;     // protected calls per user per hour
 };
 
+// The body of a fetch-questions response: the fetched questions' JSON as
+// it is, then the request's parameters (`difficulty` 0 for any);
+// `debug` adds debug_info.
+std::string FetchQuestionsBody(const FetchedQuestions& fetched, const std::string& category, int difficulty,
+                               int requested_count, bool debug);
+
 class Api {
  public:
   // The services the handlers call; all must outlive the Api.

@@ -41,6 +41,31 @@ bool QuestionCatalog::Snapshot::HasNormalisedText(std::string_view normalised) c
   return std::binary_search(normalised_text_hashes.begin(), normalised_text_hashes.end(), TextHash(normalised));
 }
 
+void QuestionCatalog::Snapshot::Add(const Question& q) {
+  const auto index = static_cast<std::uint32_t>(entries.size());
+  entries.push_back({q.id, json_arena.Add(QuestionToJson(q).dump()), q.answer, q.difficulty});
+  // "general" means every question, whatever the row's categories say.
+  auto& general = by_category[std::string(kGeneralCategory)];
+  general[0].push_back(index);
+  if (q.difficulty >= 1 && q.difficulty <= 5) general[static_cast<std::size_t>(q.difficulty)].push_back(index);
+  for (const std::string& category : q.categories) {
+    if (category == kGeneralCategory) continue;
+    auto& lists = by_category[category];
+    lists[0].push_back(index);
+    if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
+  }
+  normalised_text_hashes.push_back(TextHash(NormaliseQuestionText(q.question)));
+  if (IsDailyEligible(q.difficulty)) daily_pool.push_back(index);
+}
+
+void QuestionCatalog::Snapshot::Seal() {
+  std::sort(normalised_text_hashes.begin(), normalised_text_hashes.end());
+  entries.shrink_to_fit();
+  daily_pool.shrink_to_fit();
+  for (auto& [category, lists] : by_category)
+    for (auto& list : lists) list.shrink_to_fit();
+}
+
 std::vector<std::string> QuestionCatalog::Snapshot::DailyPoolIds() const {
   std::vector<std::string> ids;
   ids.reserve(daily_pool.size());
@@ -109,33 +134,13 @@ Status QuestionCatalog::RefreshNow() {
   auto next = std::make_shared<Snapshot>();
   next->version = *version;
   next->categories = std::move(*categories);
-  std::string json;
   TB_RETURN_IF_ERROR(store_.ScanQuestions([&](const Question& q) -> Status {
     if (!next->entries.empty() && !(next->entries.back().id < q.id))
       return Status::Internal("the store listed questions out of id order (" + q.id + ")");
-    const auto index = static_cast<std::uint32_t>(next->entries.size());
-    json = QuestionToJson(q).dump();
-    next->entries.push_back({q.id, next->json_arena.Add(json), q.answer, q.difficulty});
-    // "general" means every question, whatever the row's categories say.
-    auto& general = next->by_category[std::string(kGeneralCategory)];
-    general[0].push_back(index);
-    if (q.difficulty >= 1 && q.difficulty <= 5) general[static_cast<std::size_t>(q.difficulty)].push_back(index);
-    for (const std::string& category : q.categories) {
-      if (category == kGeneralCategory) continue;
-      auto& lists = next->by_category[category];
-      lists[0].push_back(index);
-      if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
-    }
-    next->normalised_text_hashes.push_back(TextHash(NormaliseQuestionText(q.question)));
-    if (IsDailyEligible(q.difficulty)) next->daily_pool.push_back(index);
+    next->Add(q);
     return Status::Ok();
   }));
-  std::sort(next->normalised_text_hashes.begin(), next->normalised_text_hashes.end());
-  // Give back what the vectors reserved beyond their size.
-  next->entries.shrink_to_fit();
-  next->daily_pool.shrink_to_fit();
-  for (auto& [category, lists] : next->by_category)
-    for (auto& list : lists) list.shrink_to_fit();
+  next->Seal();
   next->categories_json = CategoriesJson(next->categories, next->entries.size());
   std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(std::move(next)));
   refreshes_.fetch_add(1);

@@ -68,6 +68,13 @@ class QuestionCatalog {
     std::string categories_json = R"({"categories":[],"total_categories":0,"total_questions":0})";
     std::vector<std::uint32_t> daily_pool;  // entries of difficulty 1-4, in id byte order
 
+    // Appends `q` to the entries and to every index. REQUIRES: questions
+    // are added in id byte order, each id once (a refresh adds them in the
+    // store's scan order), then Seal(). The category counts (`categories`)
+    // come from the store and are left alone.
+    void Add(const Question& q);
+    // Sorts the text hashes and gives back what the indexes over-reserved.
+    void Seal();
     const Entry* Find(std::string_view id) const;
     bool HasNormalisedText(std::string_view normalised) const;
     // The ids of the daily pool, as SelectDailyQuestions takes them.
