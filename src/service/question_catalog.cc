@@ -87,8 +87,12 @@ std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(con
     // Few from many: draw and reject repeats (n is at most 20).
     std::vector<std::uint32_t> picked;
     picked.reserve(n);
+    // "general" at any difficulty lists every entry in order: draw the
+    // index itself and spare a cache miss on a list of m entries.
+    const bool every_entry = difficulty == 0 && category == kGeneralCategory;
     while (picked.size() < n) {
-      const std::uint32_t index = pool[rng.Below(m)];
+      const std::uint64_t draw = rng.Below(m);
+      const std::uint32_t index = every_entry ? static_cast<std::uint32_t>(draw) : pool[draw];
       if (std::find(picked.begin(), picked.end(), index) != picked.end()) continue;
       picked.push_back(index);
       out.push_back(&entries[index]);
