@@ -121,6 +121,7 @@ int RunImport(const StoreOptions& store_options, const ImportOptions& options, s
   }
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
+  if (Status s = (*store)->BeginQuestionImport(); !s.ok()) return Fail(s);
 
   ImportTally tally;
   ProgressBar bar("importing", total_bytes);
@@ -175,11 +176,13 @@ int RunImport(const StoreOptions& store_options, const ImportOptions& options, s
   }
   reader.join();
   bar.Finish();
+  const Status finish_status = (*store)->FinishQuestionImport();
 
   const std::size_t stored = tally.written.inserted + tally.written.updated;
   if (aborted) return Fail("import aborted by --strict: nothing was imported");
   if (!read_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", read_status.message(), stored));
   if (!write_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", write_status.message(), stored));
+  if (!finish_status.ok()) return Fail(finish_status);
   out << fmt::format("read {}, inserted {}, updated {}, unchanged {}, skipped {}\n", tally.read,
                      tally.written.inserted, tally.written.updated, tally.written.unchanged, tally.skipped);
   return 0;
