@@ -166,7 +166,40 @@ std::string NowIso() {
   return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
-std::string ToJsonList(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+// A JSON list of strings, byte for byte as nlohmann::json::dump() writes it
+// (no spaces, UTF-8 as is, the short escapes, \u00xx for other control
+// characters), without building a JSON value first: it runs for every
+// imported question.
+std::string ToJsonList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += kHex[(c >> 4) & 0xf];
+            out += kHex[c & 0xf];
+          } else {
+            out += c;
+          }
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
 
 Status FromJsonList(const char* text, std::vector<std::string>* out) {
   nlohmann::json j = nlohmann::json::parse(text ? text : "[]", nullptr, false);
@@ -196,6 +229,11 @@ class Query {
     return *this;
   }
   Query& Bind(int i, const char* v) { return Bind(i, std::string(v)); }
+  // Binds without a copy. REQUIRES: `v` outlives this Query.
+  Query& BindView(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Query& Bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -827,11 +865,13 @@ class SqliteStore final : public Store {
   }
 
   // Binds the columns of a questions row (TB_QUESTION_COLUMNS, then the
-  // normalised question) as ?1 to ?11.
+  // normalised question) as ?1 to ?11. REQUIRES: `row` and `created_at`
+  // outlive `q`.
   void BindQuestionRow(Query& q, const Question& row, const std::string& created_at) {
-    q.Bind(1, row.id).Bind(2, row.question).Bind(3, row.title).Bind(4, row.passage).Bind(5, row.answer)
-        .Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty).Bind(8, ToJsonList(row.tags))
-        .Bind(9, created_at).Bind(10, row.source).Bind(11, NormaliseQuestionText(row.question));
+    q.BindView(1, row.id).BindView(2, row.question).BindView(3, row.title).BindView(4, row.passage)
+        .Bind(5, row.answer).Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty)
+        .Bind(8, ToJsonList(row.tags)).BindView(9, created_at).BindView(10, row.source)
+        .Bind(11, NormaliseQuestionText(row.question));
   }
 
   // Inserts `q` with its index rows when no question has its id; sets
