@@ -21,7 +21,7 @@ done
 
 packages=(
   g++ cmake ninja-build pkg-config
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  libboost1.81-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

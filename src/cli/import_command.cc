@@ -67,20 +67,28 @@ Status ReadQuestionFile(const std::string& path, ProgressBar& bar, std::uint64_t
 
 // Parsed batches travel from the reading thread to the writing thread
 // through this bounded queue, so parsing and SQLite overlap on two cores.
+// Written batches travel back and are freed by the reading thread, which
+// has time to spare: the writing thread is the slower one.
 class BatchQueue {
  public:
   // Blocks while full; false once the consumer has cancelled.
   bool Push(std::vector<Question> batch) {
+    std::vector<std::vector<Question>> written;
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return cancelled_ || queue_.size() < kCapacity; });
     if (cancelled_) return false;
     queue_.push_back(std::move(batch));
+    written.swap(written_);
     cv_.notify_all();
-    return true;
+    lock.unlock();
+    return true;  // `written` is freed here, outside the lock
   }
-  // Blocks until a batch arrives; false when the producer is done.
+  // Hands back the previous batch in *batch, then blocks until a batch
+  // arrives; false when the producer is done.
   bool Pop(std::vector<Question>* batch) {
     std::unique_lock lock(mu_);
+    if (!batch->empty()) written_.push_back(std::move(*batch));
+    batch->clear();
     cv_.wait(lock, [&] { return done_ || !queue_.empty(); });
     if (queue_.empty()) return false;
     *batch = std::move(queue_.front());
@@ -104,6 +112,7 @@ class BatchQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<Question>> queue_;
+  std::vector<std::vector<Question>> written_;
   bool done_ = false;
   bool cancelled_ = false;
 };
@@ -121,6 +130,7 @@ int RunImport(const StoreOptions& store_options, const ImportOptions& options, s
   }
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
+  if (Status s = (*store)->BeginQuestionImport(); !s.ok()) return Fail(s);
 
   ImportTally tally;
   ProgressBar bar("importing", total_bytes);
@@ -175,11 +185,13 @@ int RunImport(const StoreOptions& store_options, const ImportOptions& options, s
   }
   reader.join();
   bar.Finish();
+  const Status finish_status = (*store)->FinishQuestionImport();
 
   const std::size_t stored = tally.written.inserted + tally.written.updated;
   if (aborted) return Fail("import aborted by --strict: nothing was imported");
   if (!read_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", read_status.message(), stored));
   if (!write_status.ok()) return Fail(fmt::format("{} ({} questions were stored before this)", write_status.message(), stored));
+  if (!finish_status.ok()) return Fail(finish_status);
   out << fmt::format("read {}, inserted {}, updated {}, unchanged {}, skipped {}\n", tally.read,
                      tally.written.inserted, tally.written.updated, tally.written.unchanged, tally.skipped);
   return 0;

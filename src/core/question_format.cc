@@ -1,6 +1,9 @@
 #include "core/question_format.h"
 
+#include <array>
 #include <cmath>
+
+#include <simdjson.h>
 
 #include "core/text.h"
 
@@ -23,13 +26,91 @@ bool HasControlCharacter(std::string_view s, bool allow_newlines) {
   return false;
 }
 
+// The rules below read a record through a view with one small interface, so
+// that they exist once for both parsers: nlohmann::json (the reference, and
+// what other callers hold) and simdjson's DOM (the fast path of imports).
+// A view's Find(key) yields the record's value for `key` or null; when a key
+// repeats, the last one counts, as in nlohmann::json.
+//
+// The view over nlohmann::json.
+class NlohmannRecord {
+ public:
+  using Value = nlohmann::json;
+  explicit NlohmannRecord(const nlohmann::json& rec) : rec_(rec) {}
+
+  bool IsObject() const { return rec_.is_object(); }
+  const Value* Find(const char* key) const {
+    auto it = rec_.find(key);
+    return it == rec_.end() ? nullptr : &*it;
+  }
+  static bool IsNull(const Value& v) { return v.is_null(); }
+  static bool IsString(const Value& v) { return v.is_string(); }
+  static std::string_view String(const Value& v) { return v.get_ref<const std::string&>(); }
+  static bool IsBool(const Value& v) { return v.is_boolean(); }
+  static bool Bool(const Value& v) { return v.get<bool>(); }
+  static bool IsNumber(const Value& v) { return v.is_number(); }
+  static double Number(const Value& v) { return v.get<double>(); }
+  static bool IsArray(const Value& v) { return v.is_array(); }
+  static std::size_t Size(const Value& v) { return v.size(); }
+  static const Value& Items(const Value& v) { return v; }
+
+ private:
+  const nlohmann::json& rec_;
+};
+
+// The view over a simdjson DOM element; reads the keys the rules know in
+// one pass over the object.
+class SimdjsonRecord {
+ public:
+  using Value = simdjson::dom::element;
+  explicit SimdjsonRecord(simdjson::dom::element rec) {
+    simdjson::dom::object object;
+    is_object_ = rec.get_object().get(object) == simdjson::SUCCESS;
+    if (!is_object_) return;
+    for (simdjson::dom::key_value_pair field : object)
+      for (std::size_t i = 0; i < kKeys.size(); ++i)
+        if (field.key == kKeys[i]) {
+          values_[i] = field.value;
+          found_[i] = true;
+          break;
+        }
+  }
+
+  bool IsObject() const { return is_object_; }
+  const Value* Find(const char* key) const {
+    for (std::size_t i = 0; i < kKeys.size(); ++i)
+      if (kKeys[i] == key) return found_[i] ? &values_[i] : nullptr;
+    return nullptr;  // not a key of kKeys: a bug, and the rules see "absent"
+  }
+  static bool IsNull(const Value& v) { return v.is_null(); }
+  static bool IsString(const Value& v) { return v.is_string(); }
+  static std::string_view String(const Value& v) { return v.get_string().value_unsafe(); }
+  static bool IsBool(const Value& v) { return v.is_bool(); }
+  static bool Bool(const Value& v) { return v.get_bool().value_unsafe(); }
+  static bool IsNumber(const Value& v) { return v.is_number(); }
+  static double Number(const Value& v) { return v.get_double().value_unsafe(); }
+  static bool IsArray(const Value& v) { return v.is_array(); }
+  static std::size_t Size(const Value& v) { return v.get_array().value_unsafe().size(); }
+  static simdjson::dom::array Items(const Value& v) { return v.get_array().value_unsafe(); }
+
+ private:
+  // Every key QuestionFromRecord reads.
+  static constexpr std::array<std::string_view, 11> kKeys = {
+      "question", "title", "passage", "answer", "id", "difficulty", "categories", "tags", "category",
+      "created_at", "source"};
+  bool is_object_ = false;
+  std::array<simdjson::dom::element, kKeys.size()> values_;
+  std::array<bool, kKeys.size()> found_{};
+};
+
 // Reads an optional string field; an absent or null field yields "".
-Status ReadText(const nlohmann::json& rec, const char* key, std::size_t max_chars,
-                bool allow_newlines, std::string* out) {
-  auto it = rec.find(key);
-  if (it == rec.end() || it->is_null()) return Status::Ok();
-  if (!it->is_string()) return Status::InvalidArgument(std::string("\"") + key + "\" must be a string");
-  const auto& s = it->get_ref<const std::string&>();
+template <typename Record>
+Status ReadText(const Record& rec, const char* key, std::size_t max_chars, bool allow_newlines,
+                std::string* out) {
+  const auto* v = rec.Find(key);
+  if (!v || Record::IsNull(*v)) return Status::Ok();
+  if (!Record::IsString(*v)) return Status::InvalidArgument(std::string("\"") + key + "\" must be a string");
+  const std::string_view s = Record::String(*v);
   if (CountCodePoints(s) > max_chars)
     return Status::InvalidArgument(std::string("\"") + key + "\" is longer than " +
                                    std::to_string(max_chars) + " characters");
@@ -39,24 +120,29 @@ Status ReadText(const nlohmann::json& rec, const char* key, std::size_t max_char
   return Status::Ok();
 }
 
-// Reads a list of category-like names; `present` tells whether the row has a
-// non-empty list under `key`.
-Status ReadNameList(const nlohmann::json& rec, const char* key, std::vector<std::string>* out) {
-  auto it = rec.find(key);
-  if (it == rec.end() || it->is_null()) return Status::Ok();
-  if (!it->is_array()) return Status::InvalidArgument(std::string("\"") + key + "\" must be a list of strings");
-  if (it->size() > kMaxCategories)
+// Checks one category-like name of the list under `key` and appends it.
+Status ReadName(const char* key, std::string_view name, std::vector<std::string>* out) {
+  if (CountCodePoints(TrimWhitespace(name)) > kMaxCategoryChars)
+    return Status::InvalidArgument(std::string("\"") + key + "\" has a name longer than " +
+                                   std::to_string(kMaxCategoryChars) + " characters");
+  if (HasControlCharacter(name, false))
+    return Status::InvalidArgument(std::string("\"") + key + "\" has a name with control characters");
+  out->emplace_back(name);
+  return Status::Ok();
+}
+
+// Reads an optional list of category-like names.
+template <typename Record>
+Status ReadNameList(const Record& rec, const char* key, std::vector<std::string>* out) {
+  const auto* v = rec.Find(key);
+  if (!v || Record::IsNull(*v)) return Status::Ok();
+  if (!Record::IsArray(*v)) return Status::InvalidArgument(std::string("\"") + key + "\" must be a list of strings");
+  if (Record::Size(*v) > kMaxCategories)
     return Status::InvalidArgument(std::string("\"") + key + "\" has more than " +
                                    std::to_string(kMaxCategories) + " entries");
-  for (const auto& v : *it) {
-    if (!v.is_string()) return Status::InvalidArgument(std::string("\"") + key + "\" must be a list of strings");
-    const auto& s = v.get_ref<const std::string&>();
-    if (CountCodePoints(TrimWhitespace(s)) > kMaxCategoryChars)
-      return Status::InvalidArgument(std::string("\"") + key + "\" has a name longer than " +
-                                     std::to_string(kMaxCategoryChars) + " characters");
-    if (HasControlCharacter(s, false))
-      return Status::InvalidArgument(std::string("\"") + key + "\" has a name with control characters");
-    out->push_back(s);
+  for (const auto& item : Record::Items(*v)) {
+    if (!Record::IsString(item)) return Status::InvalidArgument(std::string("\"") + key + "\" must be a list of strings");
+    TB_RETURN_IF_ERROR(ReadName(key, Record::String(item), out));
   }
   return Status::Ok();
 }
@@ -67,10 +153,15 @@ bool HasNonEmptyName(const std::vector<std::string>& names) {
   return false;
 }
 
-}  // namespace
+bool DifficultyFromNumber(double d, int* difficulty) {
+  if (!(d >= kMinDifficulty && d <= kMaxDifficulty) || d != std::floor(d)) return false;
+  *difficulty = static_cast<int>(d);
+  return true;
+}
 
-Result<Question> QuestionFromJson(const nlohmann::json& rec) {
-  if (!rec.is_object()) return Status::InvalidArgument("not a JSON object");
+template <typename Record>
+Result<Question> QuestionFromRecord(const Record& rec) {
+  if (!rec.IsObject()) return Status::InvalidArgument("not a JSON object");
   Question q;
 
   TB_RETURN_IF_ERROR(ReadText(rec, "question", kMaxQuestionChars, false, &q.question));
@@ -78,17 +169,17 @@ Result<Question> QuestionFromJson(const nlohmann::json& rec) {
   TB_RETURN_IF_ERROR(ReadText(rec, "title", kMaxTitleChars, false, &q.title));
   TB_RETURN_IF_ERROR(ReadText(rec, "passage", kMaxPassageChars, true, &q.passage));
 
-  auto answer = rec.find("answer");
-  if (answer == rec.end() || answer->is_null()) return Status::InvalidArgument("missing \"answer\"");
-  if (!answer->is_boolean()) return Status::InvalidArgument("\"answer\" must be true or false");
-  q.answer = answer->get<bool>();
+  const auto* answer = rec.Find("answer");
+  if (!answer || Record::IsNull(*answer)) return Status::InvalidArgument("missing \"answer\"");
+  if (!Record::IsBool(*answer)) return Status::InvalidArgument("\"answer\" must be true or false");
+  q.answer = Record::Bool(*answer);
 
-  auto id = rec.find("id");
-  if (id == rec.end() || id->is_null()) {
+  const auto* id = rec.Find("id");
+  if (!id || Record::IsNull(*id)) {
     q.id = DeriveQuestionId(q.question, q.title);
   } else {
-    if (!id->is_string()) return Status::InvalidArgument("\"id\" must be a string");
-    q.id = id->get<std::string>();
+    if (!Record::IsString(*id)) return Status::InvalidArgument("\"id\" must be a string");
+    q.id = std::string(Record::String(*id));
     if (q.id.empty() || q.id.size() > kMaxIdBytes)
       return Status::InvalidArgument("\"id\" must be 1 to " + std::to_string(kMaxIdBytes) + " bytes");
     for (char c : q.id) {
@@ -97,21 +188,19 @@ Result<Question> QuestionFromJson(const nlohmann::json& rec) {
     }
   }
 
-  auto difficulty = rec.find("difficulty");
-  if (difficulty != rec.end() && !difficulty->is_null()) {
-    if (!ReadDifficulty(*difficulty, &q.difficulty))
+  const auto* difficulty = rec.Find("difficulty");
+  if (difficulty && !Record::IsNull(*difficulty)) {
+    if (!Record::IsNumber(*difficulty) || !DifficultyFromNumber(Record::Number(*difficulty), &q.difficulty))
       return Status::InvalidArgument("\"difficulty\" must be an integer from 1 to 5");
   }
 
   std::vector<std::string> categories, category, tags;
   TB_RETURN_IF_ERROR(ReadNameList(rec, "categories", &categories));
   TB_RETURN_IF_ERROR(ReadNameList(rec, "tags", &tags));
-  auto single = rec.find("category");
-  if (single != rec.end() && !single->is_null()) {
-    if (!single->is_string()) return Status::InvalidArgument("\"category\" must be a string");
-    nlohmann::json as_list = nlohmann::json::array({*single});
-    nlohmann::json wrapper = {{"category", as_list}};
-    TB_RETURN_IF_ERROR(ReadNameList(wrapper, "category", &category));
+  const auto* single = rec.Find("category");
+  if (single && !Record::IsNull(*single)) {
+    if (!Record::IsString(*single)) return Status::InvalidArgument("\"category\" must be a string");
+    TB_RETURN_IF_ERROR(ReadName("category", Record::String(*single), &category));
   }
   if (HasNonEmptyName(categories)) {
     q.categories = NormaliseCategories(categories);
@@ -120,23 +209,34 @@ Result<Question> QuestionFromJson(const nlohmann::json& rec) {
   } else {
     q.categories = NormaliseCategories(tags);
   }
-  auto tags_field = rec.find("tags");
-  q.tags = (tags_field != rec.end() && tags_field->is_array()) ? tags : q.categories;
+  const auto* tags_field = rec.Find("tags");
+  q.tags = (tags_field && Record::IsArray(*tags_field)) ? std::move(tags) : q.categories;
 
   TB_RETURN_IF_ERROR(ReadText(rec, "created_at", 64, false, &q.created_at));
   TB_RETURN_IF_ERROR(ReadText(rec, "source", 256, false, &q.source));
   return q;
 }
 
+}  // namespace
+
+Result<Question> QuestionFromJson(const nlohmann::json& rec) { return QuestionFromRecord(NlohmannRecord(rec)); }
+
 bool ReadDifficulty(const nlohmann::json& value, int* difficulty) {
-  if (!value.is_number()) return false;
-  const double d = value.get<double>();
-  if (!(d >= kMinDifficulty && d <= kMaxDifficulty) || d != std::floor(d)) return false;
-  *difficulty = static_cast<int>(d);
-  return true;
+  return value.is_number() && DifficultyFromNumber(value.get<double>(), difficulty);
 }
 
 Result<Question> ParseQuestionRecord(std::string_view line) {
+  // simdjson reads the line into a reused, padded copy (it reads past the
+  // end in blocks). The parsers are per thread: imports parse on their own.
+  thread_local simdjson::dom::parser parser;
+  thread_local std::string padded;
+  padded.reserve(line.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(line);
+  simdjson::dom::element root;
+  if (parser.parse(padded.data(), padded.size(), /*realloc_if_needed=*/false).get(root) == simdjson::SUCCESS)
+    return QuestionFromRecord(SimdjsonRecord(root));
+  // simdjson is the stricter parser (it rejects integers beyond 64 bits, for
+  // one): whatever it refuses, nlohmann::json decides, with its wording.
   nlohmann::json rec = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (rec.is_discarded()) {
     if (!IsValidUtf8(line)) return Status::InvalidArgument("invalid UTF-8");

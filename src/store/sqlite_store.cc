@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -139,14 +140,73 @@ CREATE TABLE rate_limits (
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+// Indexes of migration 1 that only speed up reads. An import into an empty
+// store drops them and builds each once at its end: one sort instead of a
+// random B-tree insert per question. Init re-creates any that are missing,
+// e.g. after an import that died half-way.
+const char* const kImportDeferredIndexes[][2] = {
+    {"questions_difficulty_index", "CREATE INDEX IF NOT EXISTS questions_difficulty_index ON questions(difficulty, id)"},
+    {"questions_normalised_index",
+     "CREATE INDEX IF NOT EXISTS questions_normalised_index ON questions(normalised_question)"},
+    {"question_categories_difficulty_index",
+     // The line break as in migration 1: sqlite_master holds the same text.
+     "CREATE INDEX IF NOT EXISTS question_categories_difficulty_index\n"
+     "  ON question_categories(category, difficulty, question_id)"},
+};
+
+// Page cache of a connection, in KiB (negative: SQLite's unit for KiB).
+// 8 MiB: more is not better for the server, since SQLite walks the cache's
+// whole hash table at every commit (sqlite3PcacheTruncate), which at 64 MiB
+// cost 13% of a submit-answers request (callgrind). Imports, which commit
+// once per 5,000 questions, raise it while they run.
+constexpr const char* kCacheSizePragma = "PRAGMA cache_size=-8192";
+constexpr const char* kImportCacheSizePragma = "PRAGMA cache_size=-262144";
 constexpr const char* kQuestionsVersionKey = "questions_version";
+
+// How much each category's count moves in one transaction; applied once at
+// its end, so a batch of questions costs one count update per category.
+using CategoryCountChanges = std::map<std::string, std::int64_t>;
 
 std::string NowIso() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
-std::string ToJsonList(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+// A JSON list of strings, byte for byte as nlohmann::json::dump() writes it
+// (no spaces, UTF-8 as is, the short escapes, \u00xx for other control
+// characters), without building a JSON value first: it runs for every
+// imported question.
+std::string ToJsonList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += kHex[(c >> 4) & 0xf];
+            out += kHex[c & 0xf];
+          } else {
+            out += c;
+          }
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
 
 Status FromJsonList(const char* text, std::vector<std::string>* out) {
   nlohmann::json j = nlohmann::json::parse(text ? text : "[]", nullptr, false);
@@ -176,6 +236,11 @@ class Query {
     return *this;
   }
   Query& Bind(int i, const char* v) { return Bind(i, std::string(v)); }
+  // Binds without a copy. REQUIRES: `v` outlives this Query.
+  Query& BindView(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Query& Bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -226,10 +291,7 @@ class SqliteStore final : public Store {
     sqlite3_extended_result_codes(db_, 1);
     TB_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
     TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
-    // 8 MiB of page cache. More is not better for the server: SQLite walks
-    // the cache's whole hash table at every commit (sqlite3PcacheTruncate),
-    // which at 64 MiB cost 13% of a submit-answers request (callgrind).
-    TB_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-8192"));
+    TB_RETURN_IF_ERROR(Exec(kCacheSizePragma));
     TB_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
     return Init();
   }
@@ -251,38 +313,77 @@ class SqliteStore final : public Store {
       for (int v = version; v < kSchemaVersion; ++v) TB_RETURN_IF_ERROR(Exec(kMigrations[v]));
       if (version != kSchemaVersion)
         TB_RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
-      return Status::Ok();
+      return CreateDeferredIndexes();
     });
   }
 
   // ---- Questions ----------------------------------------------------------
 
+  Status BeginQuestionImport() override {
+    std::lock_guard lock(mu_);
+    import_ = ImportState::kBegun;
+    // 256 MiB: the id index and the category index of a large import.
+    return Exec(kImportCacheSizePragma);
+  }
+
+  Status FinishQuestionImport() override {
+    std::lock_guard lock(mu_);
+    const bool deferred = import_ == ImportState::kIndexesDeferred;
+    import_ = ImportState::kNone;
+    Status s = deferred ? InTransaction([&] { return CreateDeferredIndexes(); }) : Status::Ok();
+    Status restored = Exec(kCacheSizePragma);
+    return s.ok() ? restored : s;
+  }
+
   Status UpsertQuestions(std::span<const Question> questions, UpsertCounts* counts) override {
     std::lock_guard lock(mu_);
     UpsertCounts local;
     const std::string now = NowIso();
+    bool dropped_indexes = false;
     Status s = InTransaction([&]() -> Status {
-      bool changed = false;
+      if (import_ == ImportState::kBegun) {
+        // Decided under the write lock: nobody adds a question meanwhile.
+        bool empty = false;
+        {
+          Query q(Prepare("SELECT NOT EXISTS (SELECT 1 FROM questions)"));
+          const int rc = q.Step();
+          if (rc != SQLITE_ROW) return Check(rc, "count questions");
+          empty = q.Int(0) != 0;
+        }
+        if (empty) {
+          for (const auto& index : kImportDeferredIndexes)
+            TB_RETURN_IF_ERROR(Exec(std::string("DROP INDEX IF EXISTS ") + index[0]));
+          dropped_indexes = true;
+        }
+      }
+      CategoryCountChanges count_changes;
       for (const Question& q : questions) {
+        // Most imported questions are new: one INSERT settles them, and only
+        // an id that is already stored is read back and compared.
+        bool inserted = false;
+        TB_RETURN_IF_ERROR(InsertNewQuestion(q, now, &inserted, &count_changes));
+        if (inserted) {
+          ++local.inserted;
+          continue;
+        }
         std::optional<Question> existing;
         TB_RETURN_IF_ERROR(LoadQuestion(q.id, &existing));
-        if (existing && existing->SameContent(q)) {
+        if (!existing) return Status::Internal("question " + q.id + " is neither new nor stored");
+        if (existing->SameContent(q)) {
           ++local.unchanged;
           continue;
         }
-        changed = true;
         Question row = q;
-        if (existing) {
-          row.created_at = existing->created_at;
-          if (row.source.empty()) row.source = existing->source;
-        } else if (row.created_at.empty()) {
-          row.created_at = now;
-        }
-        TB_RETURN_IF_ERROR(WriteQuestion(row, existing ? &*existing : nullptr));
-        ++(existing ? local.updated : local.inserted);
+        row.created_at = existing->created_at;
+        if (row.source.empty()) row.source = existing->source;
+        TB_RETURN_IF_ERROR(WriteQuestion(row, &*existing, &count_changes));
+        ++local.updated;
       }
-      return changed ? BumpQuestionsVersion() : Status::Ok();
+      TB_RETURN_IF_ERROR(ApplyCategoryCountChanges(count_changes));
+      return local.inserted + local.updated > 0 ? BumpQuestionsVersion() : Status::Ok();
     });
+    if (s.ok() && import_ == ImportState::kBegun)
+      import_ = dropped_indexes ? ImportState::kIndexesDeferred : ImportState::kIndexesKept;
     if (s.ok() && counts) {
       counts->inserted += local.inserted;
       counts->updated += local.updated;
@@ -367,9 +468,11 @@ class SqliteStore final : public Store {
         }
         TB_RETURN_IF_ERROR(Check(rc, "read questions"));
       }
+      CategoryCountChanges count_changes;
       for (std::size_t i = 0; i < rows.size(); ++i)
         for (const std::string& cat : rows[i].second)
-          TB_RETURN_IF_ERROR(AddIndexRow(cat, rows[i].first, difficulties[i]));
+          TB_RETURN_IF_ERROR(AddIndexRow(cat, rows[i].first, difficulties[i], &count_changes));
+      TB_RETURN_IF_ERROR(ApplyCategoryCountChanges(count_changes));
       return BumpQuestionsVersion();
     });
   }
@@ -599,7 +702,9 @@ class SqliteStore final : public Store {
         TB_RETURN_IF_ERROR(LoadQuestion(question_id, &previous));
         Question row = *d.approved_question;
         if (row.created_at.empty()) row.created_at = NowIso();
-        TB_RETURN_IF_ERROR(WriteQuestion(row, previous ? &*previous : nullptr));
+        CategoryCountChanges count_changes;
+        TB_RETURN_IF_ERROR(WriteQuestion(row, previous ? &*previous : nullptr, &count_changes));
+        TB_RETURN_IF_ERROR(ApplyCategoryCountChanges(count_changes));
         TB_RETURN_IF_ERROR(BumpQuestionsVersion());
       }
       return Status::Ok();
@@ -779,9 +884,34 @@ class SqliteStore final : public Store {
     return ReadQuestion(q, &**out);
   }
 
+  // Binds the columns of a questions row (TB_QUESTION_COLUMNS, then the
+  // normalised question) as ?1 to ?11. REQUIRES: `row` and `created_at`
+  // outlive `q`.
+  void BindQuestionRow(Query& q, const Question& row, const std::string& created_at) {
+    q.BindView(1, row.id).BindView(2, row.question).BindView(3, row.title).BindView(4, row.passage)
+        .Bind(5, row.answer).Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty)
+        .Bind(8, ToJsonList(row.tags)).BindView(9, created_at).BindView(10, row.source)
+        .Bind(11, NormaliseQuestionText(row.question));
+  }
+
+  // Inserts `q` with its index rows when no question has its id; sets
+  // *inserted to whether it did. REQUIRES: in a transaction.
+  Status InsertNewQuestion(const Question& q, const std::string& now, bool* inserted,
+                           CategoryCountChanges* count_changes) {
+    {
+      Query insert(Prepare("INSERT INTO questions(" TB_QUESTION_COLUMNS ", normalised_question) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO NOTHING"));
+      BindQuestionRow(insert, q, q.created_at.empty() ? now : q.created_at);
+      TB_RETURN_IF_ERROR(Check(insert.Step(), "write a question"));
+    }
+    *inserted = sqlite3_changes(db_) > 0;
+    if (!*inserted) return Status::Ok();
+    return AddIndexRows(q, nullptr, count_changes);
+  }
+
   // Writes `row` and moves its index rows and counts from `previous` (the
   // stored version, or null for a new question). REQUIRES: in a transaction.
-  Status WriteQuestion(const Question& row, const Question* previous) {
+  Status WriteQuestion(const Question& row, const Question* previous, CategoryCountChanges* count_changes) {
     {
       Query q(Prepare("INSERT INTO questions(" TB_QUESTION_COLUMNS ", normalised_question) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET "
@@ -789,20 +919,27 @@ class SqliteStore final : public Store {
                       "answer = excluded.answer, categories = excluded.categories, "
                       "difficulty = excluded.difficulty, tags = excluded.tags, created_at = excluded.created_at, "
                       "source = excluded.source, normalised_question = excluded.normalised_question"));
-      q.Bind(1, row.id).Bind(2, row.question).Bind(3, row.title).Bind(4, row.passage).Bind(5, row.answer)
-          .Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty).Bind(8, ToJsonList(row.tags))
-          .Bind(9, row.created_at).Bind(10, row.source).Bind(11, NormaliseQuestionText(row.question));
+      BindQuestionRow(q, row, row.created_at);
       TB_RETURN_IF_ERROR(Check(q.Step(), "write a question"));
     }
-    const std::set<std::string> old_cats = previous ? std::set<std::string>(previous->categories.begin(),
-                                                                            previous->categories.end())
-                                                    : std::set<std::string>();
+    return AddIndexRows(row, previous, count_changes);
+  }
+
+  // Moves the index rows of `row` from those of `previous` (null: none).
+  Status AddIndexRows(const Question& row, const Question* previous, CategoryCountChanges* count_changes) {
+    if (!previous) {
+      for (auto cat = row.categories.begin(); cat != row.categories.end(); ++cat)
+        if (std::find(row.categories.begin(), cat, *cat) == cat)
+          TB_RETURN_IF_ERROR(AddIndexRow(*cat, row.id, row.difficulty, count_changes));
+      return Status::Ok();
+    }
+    const std::set<std::string> old_cats(previous->categories.begin(), previous->categories.end());
     const std::set<std::string> new_cats(row.categories.begin(), row.categories.end());
     for (const std::string& cat : old_cats)
-      if (!new_cats.count(cat)) TB_RETURN_IF_ERROR(RemoveIndexRow(cat, row.id));
+      if (!new_cats.count(cat)) TB_RETURN_IF_ERROR(RemoveIndexRow(cat, row.id, count_changes));
     for (const std::string& cat : new_cats) {
       if (!old_cats.count(cat)) {
-        TB_RETURN_IF_ERROR(AddIndexRow(cat, row.id, row.difficulty));
+        TB_RETURN_IF_ERROR(AddIndexRow(cat, row.id, row.difficulty, count_changes));
       } else if (previous->difficulty != row.difficulty) {
         Query q(Prepare("UPDATE question_categories SET difficulty = ?3 WHERE category = ?1 AND question_id = ?2"));
         q.Bind(1, cat).Bind(2, row.id).Bind(3, row.difficulty);
@@ -812,32 +949,48 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status AddIndexRow(const std::string& category, const std::string& question_id, int difficulty) {
-    {
-      Query q(Prepare("INSERT INTO question_categories(category, question_id, difficulty) VALUES (?1, ?2, ?3)"));
-      q.Bind(1, category).Bind(2, question_id).Bind(3, difficulty);
-      TB_RETURN_IF_ERROR(Check(q.Step(), "add to the category index"));
-    }
-    Query q(Prepare("INSERT INTO categories(name, count, display_name) VALUES (?1, 1, ?2) "
-                    "ON CONFLICT(name) DO UPDATE SET count = count + 1"));
-    q.Bind(1, category).Bind(2, CategoryDisplayName(category));
-    return Check(q.Step(), "count a category");
+  Status AddIndexRow(const std::string& category, const std::string& question_id, int difficulty,
+                     CategoryCountChanges* count_changes) {
+    Query q(Prepare("INSERT INTO question_categories(category, question_id, difficulty) VALUES (?1, ?2, ?3)"));
+    q.Bind(1, category).Bind(2, question_id).Bind(3, difficulty);
+    TB_RETURN_IF_ERROR(Check(q.Step(), "add to the category index"));
+    ++(*count_changes)[category];
+    return Status::Ok();
   }
 
-  Status RemoveIndexRow(const std::string& category, const std::string& question_id) {
-    {
-      Query q(Prepare("DELETE FROM question_categories WHERE category = ?1 AND question_id = ?2"));
-      q.Bind(1, category).Bind(2, question_id);
-      TB_RETURN_IF_ERROR(Check(q.Step(), "remove from the category index"));
+  Status RemoveIndexRow(const std::string& category, const std::string& question_id,
+                        CategoryCountChanges* count_changes) {
+    Query q(Prepare("DELETE FROM question_categories WHERE category = ?1 AND question_id = ?2"));
+    q.Bind(1, category).Bind(2, question_id);
+    TB_RETURN_IF_ERROR(Check(q.Step(), "remove from the category index"));
+    --(*count_changes)[category];
+    return Status::Ok();
+  }
+
+  // Adds the changes to the category counts; a category whose count drops
+  // to zero disappears. REQUIRES: in the transaction that made the changes.
+  Status ApplyCategoryCountChanges(const CategoryCountChanges& count_changes) {
+    for (const auto& [category, change] : count_changes) {
+      if (change == 0) continue;
+      {
+        Query q(Prepare("INSERT INTO categories(name, count, display_name) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT(name) DO UPDATE SET count = count + excluded.count"));
+        q.Bind(1, category).Bind(2, change).Bind(3, CategoryDisplayName(category));
+        TB_RETURN_IF_ERROR(Check(q.Step(), "count a category"));
+      }
+      if (change < 0) {
+        Query q(Prepare("DELETE FROM categories WHERE name = ?1 AND count <= 0"));
+        q.Bind(1, category);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "drop an empty category"));
+      }
     }
-    {
-      Query q(Prepare("UPDATE categories SET count = count - 1 WHERE name = ?1"));
-      q.Bind(1, category);
-      TB_RETURN_IF_ERROR(Check(q.Step(), "count a category"));
-    }
-    Query q(Prepare("DELETE FROM categories WHERE name = ?1 AND count <= 0"));
-    q.Bind(1, category);
-    return Check(q.Step(), "drop an empty category");
+    return Status::Ok();
+  }
+
+  // REQUIRES: in a transaction.
+  Status CreateDeferredIndexes() {
+    for (const auto& index : kImportDeferredIndexes) TB_RETURN_IF_ERROR(Exec(index[1]));
+    return Status::Ok();
   }
 
   Status BumpQuestionsVersion() {
@@ -974,9 +1127,14 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Where a bulk import (BeginQuestionImport) stands: begun and not yet
+  // written, or written with the deferred indexes dropped or kept.
+  enum class ImportState { kNone, kBegun, kIndexesDeferred, kIndexesKept };
+
   const std::string path_;
   sqlite3* db_ = nullptr;
   std::mutex mu_;
+  ImportState import_ = ImportState::kNone;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
   // Per-thread read connections (ThreadReader); closed with the store.
   inline static std::atomic<std::uint64_t> next_id_{1};

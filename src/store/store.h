@@ -93,6 +93,14 @@ class Store {
   // An empty created_at is filled with the time of the first insert; an
   // update keeps the stored created_at.
   virtual Status UpsertQuestions(std::span<const Question> questions, UpsertCounts* counts) = 0;
+  // Brackets a bulk import: the UpsertQuestions calls of one import happen
+  // between BeginQuestionImport and FinishQuestionImport, and Finish follows
+  // every Begin, also when the import failed. An engine may postpone work
+  // that no invariant needs to Finish (SQLite: the secondary indexes of an
+  // import into an empty store); after every UpsertQuestions the questions,
+  // their index rows and counts are complete all the same. No-ops by default.
+  virtual Status BeginQuestionImport() { return Status::Ok(); }
+  virtual Status FinishQuestionImport() { return Status::Ok(); }
   // The questions with these ids that exist, in the order asked.
   virtual Result<std::vector<Question>> GetQuestions(std::span<const std::string> ids) = 0;
   // Every question in id byte order; stops at the first non-ok visit.

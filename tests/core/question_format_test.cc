@@ -257,6 +257,26 @@ TEST(QuestionFormatErrorsTest, ControlCharactersAndOversizedText) {
   EXPECT_EQ(Reason(With("passage", "tab\there\r\nnewline")), "");
 }
 
+// Lines go through simdjson and, when it refuses them, nlohmann::json: the
+// outcome must be the reference parser's either way.
+TEST(QuestionFormatTest, ParsesAsTheReferenceParserDoesAtTheEdges) {
+  // A repeated key: the last one counts.
+  EXPECT_EQ(MustParse(R"({"question":"First?","answer":true,"question":"Last?"})").question, "Last?");
+  EXPECT_EQ(MustParse(R"({"question":"Q?","answer":true,"difficulty":9,"difficulty":4})").difficulty, 4);
+  EXPECT_THAT(Reason(R"({"question":"Q?","answer":true,"answer":"yes"})"),
+              HasSubstr("\"answer\" must be true or false"));
+  // An integer beyond 64 bits in a field nobody reads does not spoil the line.
+  EXPECT_EQ(MustParse(R"({"question":"Q?","answer":true,"views":123456789012345678901234567890})").question, "Q?");
+  EXPECT_EQ(MustParse(R"({"question":"Q?","answer":false,"difficulty":2.0e0})").difficulty, 2);
+  // Escapes decode alike; a lone surrogate or an overflowing number is bad JSON.
+  EXPECT_EQ(MustParse(R"({"question":"caf\u00e9 \ud83d\ude00?","answer":true})").question, "café 😀?");
+  EXPECT_THAT(Reason(R"({"question":"Q\ud800?","answer":true})"), HasSubstr("invalid JSON"));
+  EXPECT_THAT(Reason(R"({"question":"Q?","answer":true,"difficulty":1e400})"), HasSubstr("invalid JSON"));
+  EXPECT_THAT(Reason(R"({"question":"Q\u0001?","answer":true})"), HasSubstr("\"question\" contains control"));
+  EXPECT_THAT(Reason("{\"question\":\"Q\t?\",\"answer\":true}"), HasSubstr("invalid JSON"));
+  EXPECT_THAT(Reason(R"({"question":"Q?","answer":true}{})"), HasSubstr("invalid JSON"));
+}
+
 TEST(ReadDifficultyTest, OnlyIntegralOneToFive) {
   int d = -1;
   EXPECT_TRUE(ReadDifficulty(json(4), &d));

@@ -168,6 +168,47 @@ TEST_F(SqliteStoreTest, InitIsIdempotent) {
   EXPECT_THAT(Must(store->QueryCategoryIndex("science", std::nullopt)), ElementsAre("q1"));
 }
 
+// An import into an empty store builds the read-only indexes at its end;
+// the schema afterwards is the one Init creates, and the data is complete
+// after every batch, also while the indexes are missing.
+TEST_F(SqliteStoreTest, AnImportIntoAnEmptyStoreEndsWithTheSameSchema) {
+  const std::string schema_sql =
+      "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY 1";
+  auto store = Open();
+  const auto schema = RawDb(path_).Column(schema_sql);
+  ASSERT_THAT(store->BeginQuestionImport(), IsOk());
+  Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q1", {"science"}, 2)}, nullptr));
+  EXPECT_THAT(RawDb(path_).Column("SELECT name FROM sqlite_master WHERE type = 'index'"),
+              Not(Contains("questions_normalised_index")));
+  Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1", "q2"));
+  ASSERT_THAT(store->FinishQuestionImport(), IsOk());
+  EXPECT_EQ(RawDb(path_).Column(schema_sql), schema);
+  EXPECT_EQ(RawDb(path_).One("PRAGMA integrity_check"), "ok");
+
+  // Into a store that has questions, the indexes stay.
+  ASSERT_THAT(store->BeginQuestionImport(), IsOk());
+  Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q3", {"history"}, 4)}, nullptr));
+  EXPECT_EQ(RawDb(path_).Column(schema_sql), schema);
+  ASSERT_THAT(store->FinishQuestionImport(), IsOk());
+  EXPECT_EQ(RawDb(path_).Column(schema_sql), schema);
+}
+
+TEST_F(SqliteStoreTest, OpeningRestoresIndexesAnInterruptedImportLeftOut) {
+  std::vector<std::string> schema;
+  {
+    auto store = Open();
+    schema = RawDb(path_).Column("SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY 1");
+    ASSERT_THAT(store->BeginQuestionImport(), IsOk());
+    Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q1", {"science"}, 2)}, nullptr));
+    // The process dies here: no FinishQuestionImport.
+  }
+  auto store = Open();
+  EXPECT_EQ(RawDb(path_).Column("SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY 1"),
+            schema);
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+}
+
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {
   std::string junk;
   while (junk.size() < 8192) junk += "this is a text file, not a database\n";
