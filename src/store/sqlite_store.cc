@@ -272,6 +272,21 @@ class Query {
   sqlite3_stmt* stmt_;
 };
 
+// A prepared statement of `db` for `sql`, from `cache` (keyed by the SQL
+// text's address: our SQL is string literals) or prepared once.
+sqlite3_stmt* PrepareCached(sqlite3* db, std::unordered_map<const char*, sqlite3_stmt*>& cache, const char* sql) {
+  auto it = cache.find(sql);
+  if (it != cache.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    // Our SQL is fixed text: a failure here is a bug, reported loudly.
+    std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db), sql);
+    std::abort();
+  }
+  cache.emplace(sql, stmt);
+  return stmt;
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -767,18 +782,7 @@ class SqliteStore final : public Store {
 
  private:
   // REQUIRES: mu_ held.
-  sqlite3_stmt* Prepare(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it != statements_.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-      // Our SQL is fixed text: a failure here is a bug, reported loudly.
-      std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db_), sql);
-      std::abort();
-    }
-    statements_.emplace(sql, stmt);
-    return stmt;
-  }
+  sqlite3_stmt* Prepare(const char* sql) { return PrepareCached(db_, statements_, sql); }
 
   Status Check(int rc, const char* what) { return CheckOn(db_, rc, what); }
 
@@ -1028,17 +1032,7 @@ class SqliteStore final : public Store {
       for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
       if (db) sqlite3_close(db);
     }
-    sqlite3_stmt* Prepare(const char* sql) {
-      auto it = statements.find(sql);
-      if (it != statements.end()) return it->second;
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-        std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db), sql);
-        std::abort();
-      }
-      statements.emplace(sql, stmt);
-      return stmt;
-    }
+    sqlite3_stmt* Prepare(const char* sql) { return PrepareCached(db, statements, sql); }
   };
 
   // The calling thread's read connection to this store, opened on first use.
