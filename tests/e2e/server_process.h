@@ -5,9 +5,7 @@
 // exit; the destructor kills a server that is still running.
 #pragma once
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,7 +29,6 @@
 #include "support/dynalite.h"
 #include "support/test_support.h"
 
-extern char** environ;
 
 // Set when the binary is built with a sanitizer: runs a callback before the
 // sanitizer ends the process after a report.
@@ -100,19 +97,6 @@ inline void UnregisterChild(pid_t pid) {
 using truthbyte::testing::ReadFile;
 using truthbyte::testing::TempDir;
 
-// The environment for a child: ours without any TRUTHBYTE_* (the tests
-// control the configuration), plus `extra`.
-inline std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string entry(*e);
-    if (entry.rfind("TRUTHBYTE_", 0) == 0) continue;
-    env.push_back(entry);
-  }
-  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
-  return env;
-}
-
 // A started child process with its output in files.
 class ChildProcess {
  public:
@@ -125,24 +109,8 @@ class ChildProcess {
   void Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     out_path_ = io_.File("stdout");
     err_path_ = io_.File("stderr");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_storage{TRUTHBYTE_BINARY};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_storage = ChildEnvironment(env);
-    std::vector<char*> envp;
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
     detail::InstallSafetyNet();
-    const int rc = posix_spawn(&pid_, TRUTHBYTE_BINARY, &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " TRUTHBYTE_BINARY);
+    pid_ = truthbyte::testing::SpawnTruthbyte(args, env, out_path_, err_path_);
     detail::RegisterChild(pid_);
     running_ = true;
   }

@@ -58,10 +58,8 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
-CommandResult RunTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  TempDir io;
-  const std::string out_path = io.File("stdout"), err_path = io.File("stderr");
-
+int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                   const std::string& out_path, const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -87,10 +85,17 @@ CommandResult RunTruthbyte(const std::vector<std::string>& args, const std::map<
   envp.push_back(nullptr);
 
   pid_t pid;
-  CommandResult result;
   const int rc = posix_spawn(&pid, TRUTHBYTE_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " TRUTHBYTE_BINARY);
+  return pid;
+}
+
+CommandResult RunTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  TempDir io;
+  const std::string out_path = io.File("stdout"), err_path = io.File("stderr");
+  const pid_t pid = SpawnTruthbyte(args, env, out_path, err_path);
+  CommandResult result;
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

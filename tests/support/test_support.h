@@ -38,6 +38,12 @@ struct CommandResult {
   std::string err;
 };
 
+// Starts the truthbyte binary with `args`, stdin from /dev/null, stdout and
+// stderr into the two files, and the environment without any TRUTHBYTE_*
+// variable plus `env`. Returns the process id; throws when it cannot start.
+int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                   const std::string& out_path, const std::string& err_path);
+
 // Runs the truthbyte binary with `args`, no stdin, and captures stdout,
 // stderr and the exit code. `env` adds environment variables.
 CommandResult RunTruthbyte(const std::vector<std::string>& args,
