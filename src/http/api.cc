@@ -70,19 +70,6 @@ int JsonDepth(std::string_view body) {
 
 std::string JsonString(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-nlohmann::ordered_json DailyProgressJson(const std::optional<DailyProgress>& p, std::size_t total_questions) {
-  if (p) return DailyProgressToJson(*p);
-  nlohmann::ordered_json j;
-  j["completed"] = false;
-  j["score"] = nullptr;
-  j["rank"] = nullptr;
-  j["correct_count"] = 0;
-  j["total_questions"] = total_questions;
-  j["answers"] = nlohmann::ordered_json::array();
-  j["completed_at"] = nullptr;
-  return j;
-}
-
 }  // namespace
 
 struct Api::Route {
@@ -571,7 +558,7 @@ HttpResponse Api::FetchDaily(Context& ctx) {
   // Written directly: this is a hot path, and every value is a number, a
   // boolean or a date (YYYY-MM-DD, nothing to escape).
   const std::string progress =
-      view->progress ? Dump(DailyProgressJson(view->progress, view->question_json.size()))
+      view->progress ? Dump(DailyProgressToJson(*view->progress))
                      : fmt::format(R"({{"completed":false,"score":null,"rank":null,"correct_count":0,)"
                                    R"("total_questions":{},"answers":[],"completed_at":null}})",
                                    view->question_json.size());

@@ -119,9 +119,13 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
   DailyView view;
   view.date = challenge.date;
   view.snapshot = catalog_.Current();
+  // One lookup per question: a binary search over up to millions of ids.
+  std::vector<const QuestionCatalog::Entry*> entries;
   std::vector<std::string> missing;
-  for (const std::string& id : challenge.question_ids)
-    if (!view.snapshot->Find(id)) missing.push_back(id);
+  for (const std::string& id : challenge.question_ids) {
+    entries.push_back(view.snapshot->Find(id));
+    if (!entries.back()) missing.push_back(id);
+  }
   std::vector<std::string> owned_ids;  // parallel to view.owned_json
   if (!missing.empty()) {
     // A frozen question no longer in the catalog: read it from the store so
@@ -134,9 +138,10 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
     }
   }
   // Views into the catalog and into owned_json, which no longer changes.
-  for (const std::string& id : challenge.question_ids) {
-    if (const auto* entry = view.snapshot->Find(id)) {
-      view.question_json.push_back(entry->json);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string& id = challenge.question_ids[i];
+    if (entries[i]) {
+      view.question_json.push_back(entries[i]->json);
     } else if (auto it = std::find(owned_ids.begin(), owned_ids.end(), id); it != owned_ids.end()) {
       view.question_json.push_back(view.owned_json[static_cast<std::size_t>(it - owned_ids.begin())]);
     }
