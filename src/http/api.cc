@@ -78,6 +78,9 @@ struct Api::Route {
   http::verb method;
   Handler handler;
   enum class Access { kOpen, kCounted, kSession, kUser, kAdmin } access;
+  // Whether the handler may wait on the store: for a commit, or for the
+  // lock a commit holds (see Api::Blocks).
+  bool waits = false;
 };
 
 struct Api::Context {
@@ -97,24 +100,24 @@ Api::Api(ApiOptions options, Services services, std::function<std::int64_t()> cl
       services_(services),
       clock_ms_(std::move(clock_ms)),
       routes_({
-          {"session", {"/v1/session"}, http::verb::get, &Api::Session, Route::Access::kSession},
-          {"refresh", {"/v1/refresh"}, http::verb::post, &Api::Refresh, Route::Access::kCounted},
+          {"session", {"/v1/session"}, http::verb::get, &Api::Session, Route::Access::kSession, true},
+          {"refresh", {"/v1/refresh"}, http::verb::post, &Api::Refresh, Route::Access::kCounted, true},
           {"auth-ping", {"/v1/auth-ping", "/v1/ping"}, http::verb::get, &Api::AuthPing, Route::Access::kUser},
           {"fetch-questions", {"/v1/fetch-questions"}, http::verb::get, &Api::FetchQuestions, Route::Access::kUser},
-          {"submit-answers", {"/v1/submit-answers"}, http::verb::post, &Api::SubmitAnswers, Route::Access::kUser},
+          {"submit-answers", {"/v1/submit-answers"}, http::verb::post, &Api::SubmitAnswers, Route::Access::kUser, true},
           {"categories", {"/v1/categories", "/v1/get-categories"}, http::verb::get, &Api::Categories,
            Route::Access::kCounted},
           {"fetch-daily-questions", {"/v1/fetch-daily-questions"}, http::verb::get, &Api::FetchDaily,
            Route::Access::kUser},
           {"submit-daily-answers", {"/v1/submit-daily-answers"}, http::verb::post, &Api::SubmitDaily,
-           Route::Access::kUser},
+           Route::Access::kUser, true},
           {"user", {"/v1/user"}, http::verb::get, &Api::UserProfile, Route::Access::kUser},
-          {"propose-question", {"/v1/propose-question"}, http::verb::post, &Api::ProposeQuestion, Route::Access::kUser},
-          {"user-submissions", {"/v1/user-submissions"}, http::verb::get, &Api::UserSubmissions, Route::Access::kUser},
-          {"moderation-queue", {"/v1/moderation-queue"}, http::verb::get, &Api::ModerationQueue, Route::Access::kAdmin},
-          {"approve-question", {"/v1/approve-question"}, http::verb::post, &Api::ApproveQuestion, Route::Access::kAdmin},
+          {"propose-question", {"/v1/propose-question"}, http::verb::post, &Api::ProposeQuestion, Route::Access::kUser, true},
+          {"user-submissions", {"/v1/user-submissions"}, http::verb::get, &Api::UserSubmissions, Route::Access::kUser, true},
+          {"moderation-queue", {"/v1/moderation-queue"}, http::verb::get, &Api::ModerationQueue, Route::Access::kAdmin, true},
+          {"approve-question", {"/v1/approve-question"}, http::verb::post, &Api::ApproveQuestion, Route::Access::kAdmin, true},
           {"health", {"/health"}, http::verb::get, &Api::Health, Route::Access::kOpen},
-          {"ready", {"/ready"}, http::verb::get, &Api::Ready, Route::Access::kOpen},
+          {"ready", {"/ready"}, http::verb::get, &Api::Ready, Route::Access::kOpen, true},
           {"metrics", {"/metrics"}, http::verb::get, &Api::MetricsText, Route::Access::kOpen},
       }),
       metrics_([&] {
@@ -127,6 +130,18 @@ Api::Api(ApiOptions options, Services services, std::function<std::int64_t()> cl
 Api::~Api() = default;
 
 // ---- Request plumbing -------------------------------------------------------
+
+bool Api::Blocks(const HttpRequest& request) const {
+  if (request.method() == http::verb::options) return false;
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  for (const Route& route : routes_) {
+    for (const std::string& p : route.paths) {
+      if (p == path) return route.waits || (options_.remote_store && route.access != Route::Access::kOpen);
+    }
+  }
+  return false;
+}
 
 HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_ip) {
   static std::atomic<std::uint64_t> counter{0};

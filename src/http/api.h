@@ -29,6 +29,9 @@ struct ApiOptions {
   bool debug = false;                 // add debug_info to question responses
   std::int64_t session_limit = 100;   // GET /v1/session per IP per hour
   std::int64_t user_limit = 1000;     // protected calls per user per hour
+  // The store is across a network (DynamoDB): every call to it, the rate
+  // limits included, waits on a round trip.
+  bool remote_store = false;
 };
 
 // The body of a fetch-questions response: the fetched questions' JSON as
@@ -53,6 +56,10 @@ class Api {
   ~Api();
 
   HttpResponse Handle(const HttpRequest& request, const std::string& client_ip);
+  // Whether handling `request` may block its thread on the store (a write's
+  // commit, a lock held during one, a network round trip), so that a server
+  // should call Handle off the threads that serve its sockets.
+  bool Blocks(const HttpRequest& request) const;
   // A complete error response (connection closing) for failures found by
   // the connection layer before a request was whole: 413, malformed HTTP.
   // `partial` holds whatever headers were parsed.

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -24,6 +25,8 @@ using Clock = std::chrono::steady_clock;
 struct ServerState {
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
+  // Where requests that block on the store are handled (Api::Blocks).
+  asio::thread_pool* blocking = nullptr;
 };
 
 class Connection;
@@ -111,7 +114,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // Anything else the parser rejects is a malformed request.
       return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", parser_->get(), client_ip_));
     }
-    HttpResponse response = api_.Handle(parser_->get(), client_ip_);
+    if (api_.Blocks(parser_->get())) {
+      // A write waits for its commit, which it shares with the writes of
+      // other connections (group commit): it waits on a blocking thread,
+      // and this worker's other connections go on meanwhile. The request
+      // and the connection stay untouched here until the response is back.
+      asio::post(*state_.blocking, [self = shared_from_this()] {
+        HttpResponse response = self->api_.Handle(self->parser_->get(), self->client_ip_);
+        asio::post(self->worker_.ioc(), [self, response = std::move(response)]() mutable {
+          self->Respond(std::move(response));
+        });
+      });
+      return;
+    }
+    Respond(api_.Handle(parser_->get(), client_ip_));
+  }
+
+  void Respond(HttpResponse response) {
     if (state_.draining.load()) response.keep_alive(false);
     Send(std::move(response));
   }
@@ -248,7 +267,11 @@ Status RunHttpServer(const ServerOptions& options, Api& api, const std::function
     return Status::IoError("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
   const std::uint16_t port = acceptor.local_endpoint().port();
 
+  // Enough threads that every connection of a busy server can wait for a
+  // commit at once: the more wait, the more share one.
+  asio::thread_pool blocking(static_cast<std::size_t>(std::max(1, options.blocking_threads)));
   ServerState state;
+  state.blocking = &blocking;
   auto listener = std::make_shared<Listener>(std::move(acceptor), workers, api, options, state);
   listener->Accept();
   for (auto& w : workers) w->StartSweeping();
@@ -283,6 +306,9 @@ Status RunHttpServer(const ServerOptions& options, Api& api, const std::function
   for (std::size_t i = 1; i < workers.size(); ++i) pool.emplace_back([&w = *workers[i]] { w.ioc().run(); });
   main_ioc.run();
   for (auto& t : pool) t.join();
+  // Requests still on blocking threads finish (their store calls complete);
+  // their responses go to stopped workers and are dropped with them.
+  blocking.join();
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port
   int threads = 0;            // 0: one per core
+  int blocking_threads = 64;  // for requests that block on the store (Api::Blocks)
   std::size_t body_limit = 1 << 20;
   std::chrono::seconds request_timeout{15};  // to read one request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};    // SIGTERM waits this long for in-flight requests

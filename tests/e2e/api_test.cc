@@ -2,9 +2,11 @@
 // answers with the documented shape, against a real `truthbyte serve --demo`.
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -448,6 +450,59 @@ TEST_F(ApiTest, CategoriesAndTheirAliasListLargestFirst) {
     json j = p.GetOk("/v1/fetch-questions?num_questions=20&category=" + c["name"].get<std::string>());
     EXPECT_EQ(c["count"].get<std::size_t>(), j["questions"].size()) << c;
   }
+}
+
+// Writes wait for a commit they share with other connections' writes (off
+// the socket threads); many players at once each get their own exact
+// counts, and reads keep being served meanwhile.
+TEST_F(ApiTest, ManyPlayersSubmittingAtOnceEachGetTheirOwnCounts) {
+  const auto& all = AllQuestions();
+  std::vector<json> qs;
+  for (const auto& [id, q] : all) {
+    qs.push_back(q);
+    if (qs.size() == 9) break;
+  }
+  constexpr int kPlayers = 12;
+  std::vector<std::string> failures(kPlayers);
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kPlayers; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Player p(port());
+        while (!go.load()) std::this_thread::yield();
+        int correct = 0;
+        for (int round = 0; round < 3; ++round) {
+          json answers = json::array();
+          for (int k = 0; k < 3; ++k) {
+            const json& q = qs[static_cast<std::size_t>(3 * round + k)];
+            // Player i answers question k of each round right when bit k of i is set.
+            const bool right = ((i >> k) & 1) != 0;
+            correct += right;
+            answers.push_back({{"question_id", q["id"]},
+                               {"answer", right ? q["answer"].get<bool>() : !q["answer"].get<bool>()},
+                               {"timestamp", NowSeconds()}});
+          }
+          HttpResult r = p.PostJson("/v1/submit-answers", answers);
+          const json j = r.Json();
+          if (r.status != 200 || j["recorded"] != 3 || j["total_answers"] != 3 * (round + 1) ||
+              j["correct_answers"] != correct) {
+            failures[i] = "round " + std::to_string(round) + ": " + std::to_string(r.status) + " " + r.body;
+            return;
+          }
+          if (p.Get("/v1/fetch-questions?num_questions=3").status != 200) {
+            failures[i] = "fetch failed";
+            return;
+          }
+        }
+      } catch (const std::exception& e) {
+        failures[i] = e.what();
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kPlayers; ++i) EXPECT_EQ("", failures[i]) << "player " << i;
 }
 
 TEST_F(ApiTest, HealthReadyAndMetrics) {

@@ -739,6 +739,78 @@ TEST_P(StoreConformanceTest, ASecondCompletionOfADateFailsAndChangesNothing) {
   EXPECT_FALSE(GetUser("u2")->streak.last_counted);
 }
 
+// Many writers at once (a busy server): each write lands whole, or fails
+// alone, and each caller gets its own outcome. The SQLite engine commits
+// such writes together (group commit); a failing one must not undo the
+// others, and the counts must be exact.
+TEST_P(StoreConformanceTest, ConcurrentWritersEachGetTheirOwnOutcome) {
+  constexpr int kWriters = 16;
+  constexpr int kRounds = 6;
+  std::vector<int> recorded(kWriters, 0), duplicates(kWriters, 0), sessions_won(kWriters, 0);
+  std::vector<int> sessions_lost(kWriters, 0), other_failures(kWriters, 0);
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      const std::string user = "writer" + std::to_string(i);
+      for (int round = 0; round < kRounds; ++round) {
+        // Two new answers and one repeat of the round before.
+        std::vector<Answer> answers{MakeAnswer(user, "q" + std::to_string(2 * round), true, true, round),
+                                    MakeAnswer(user, "q" + std::to_string(2 * round + 1), false, false, round)};
+        if (round > 0) answers.push_back(MakeAnswer(user, "q" + std::to_string(2 * round - 1), true, true, round));
+        auto r = store().RecordAnswers(answers, "2024-05-01T00:00:00.000Z");
+        if (r.ok()) {
+          recorded[i] += r->recorded;
+          duplicates[i] += r->duplicates;
+        } else {
+          ++other_failures[i];
+        }
+        // Every writer races for the round's shared session id, and creates
+        // one of its own.
+        const Status shared = store().CreateSession({"shared-" + std::to_string(round), "ip", user, round});
+        if (shared.ok()) ++sessions_won[i];
+        else if (shared.code() == StatusCode::kAlreadyExists) ++sessions_lost[i];
+        else ++other_failures[i];
+        if (!store().CreateSession({user + "-" + std::to_string(round), "ip", user, round}).ok()) ++other_failures[i];
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+
+  int won = 0;
+  for (int i = 0; i < kWriters; ++i) {
+    EXPECT_EQ(other_failures[i], 0) << "writer " << i;
+    EXPECT_EQ(recorded[i], 2 * kRounds) << "writer " << i;
+    EXPECT_EQ(duplicates[i], kRounds - 1) << "writer " << i;
+    EXPECT_EQ(sessions_won[i] + sessions_lost[i], kRounds) << "writer " << i;
+    won += sessions_won[i];
+    auto u = GetUser("writer" + std::to_string(i));
+    ASSERT_TRUE(u) << "writer " << i;
+    EXPECT_EQ(u->total_answers, 2 * kRounds);
+    EXPECT_EQ(u->correct_answers, kRounds);
+    for (int round = 0; round < kRounds; ++round) {
+      auto own = Must(store().GetSession("writer" + std::to_string(i) + "-" + std::to_string(round)));
+      ASSERT_TRUE(own);
+      EXPECT_EQ(own->user_id, "writer" + std::to_string(i));
+    }
+  }
+  EXPECT_EQ(won, kRounds) << "each shared session is created exactly once";
+  for (int round = 0; round < kRounds; ++round) {
+    auto shared = Must(store().GetSession("shared-" + std::to_string(round)));
+    ASSERT_TRUE(shared);
+    EXPECT_THAT(shared->user_id, ::testing::StartsWith("writer"));
+  }
+  std::size_t answers = 0;
+  ASSERT_THAT(store().ScanAnswers([&](const Answer&) {
+    ++answers;
+    return Status::Ok();
+  }),
+              IsOk());
+  EXPECT_EQ(answers, static_cast<std::size_t>(kWriters * 2 * kRounds));
+}
+
 // Racers on one handle and on a second one (two server instances).
 TEST_P(StoreConformanceTest, RacingCompletionsOfOneDateSucceedExactlyOnce) {
   auto other = OpenHandle();
