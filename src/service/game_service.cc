@@ -74,11 +74,17 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
   if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
   result.recorded = recorded->recorded;
   result.duplicates = recorded->duplicates;
-  auto user = store_.GetUser(user_id);
-  if (!user.ok()) return ServiceError::FromStatus(user.status());
-  if (*user) {
-    result.correct_answers = (*user)->correct_answers;
-    result.total_answers = (*user)->total_answers;
+  if (auto it = recorded->totals.find(user_id); it != recorded->totals.end()) {
+    result.correct_answers = it->second.correct_answers;
+    result.total_answers = it->second.total_answers;
+  } else {
+    // Nothing was recorded (every question unknown): read the counts.
+    auto user = store_.GetUser(user_id);
+    if (!user.ok()) return ServiceError::FromStatus(user.status());
+    if (*user) {
+      result.correct_answers = (*user)->correct_answers;
+      result.total_answers = (*user)->total_answers;
+    }
   }
   result.trust_score = TrustScore(result.correct_answers, result.total_answers);
   return result;

@@ -569,9 +569,11 @@ class SqliteStore final : public Store {
       for (const auto& [user_id, tally] : tallies) {
         TB_RETURN_IF_ERROR(EnsureUser(user_id, now_iso));
         Query q(Prepare("UPDATE users SET total_answers = total_answers + ?2, correct_answers = correct_answers + ?3 "
-                        "WHERE user_id = ?1"));
+                        "WHERE user_id = ?1 RETURNING total_answers, correct_answers"));
         q.Bind(1, user_id).Bind(2, tally.first).Bind(3, tally.second);
-        TB_RETURN_IF_ERROR(Check(q.Step(), "update answer counts"));
+        const int rc = q.Step();
+        if (rc != SQLITE_ROW) return Check(rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "update answer counts");
+        result.totals[user_id] = AnswerTotals{q.Int(0), q.Int(1)};
       }
       return Status::Ok();
     });

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -40,10 +41,18 @@ struct CategoryCount {
   std::int64_t count = 0;
 };
 
+struct AnswerTotals {
+  std::int64_t total_answers = 0;
+  std::int64_t correct_answers = 0;
+};
+
 // The outcome of recording a batch of answers.
 struct AnswerBatchResult {
   int recorded = 0;
   int duplicates = 0;  // the user had already answered that question
+  // Each user of the batch with their counts right after it (what GetUser
+  // would read then), so that a caller needs no second read.
+  std::map<std::string, AnswerTotals> totals;
 };
 
 struct SubmissionDecision {

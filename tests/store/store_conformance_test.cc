@@ -561,6 +561,12 @@ TEST_P(StoreConformanceTest, RecordAnswersKeepsTheFirstAnswerAndCountsOnlyRecord
   const AnswerBatchResult r1 = Must(store().RecordAnswers(first, "2024-01-01T10:00:00.000Z"));
   EXPECT_EQ(r1.recorded, 4);
   EXPECT_EQ(r1.duplicates, 0);
+  // Each user's counts after the batch come with it.
+  ASSERT_EQ(r1.totals.size(), 2u);
+  EXPECT_EQ(r1.totals.at("u1").total_answers, 2);
+  EXPECT_EQ(r1.totals.at("u1").correct_answers, 1);
+  EXPECT_EQ(r1.totals.at("u2").total_answers, 1);
+  EXPECT_EQ(r1.totals.at("u2").correct_answers, 1);
 
   auto u1 = GetUser("u1");
   ASSERT_TRUE(u1);
@@ -582,6 +588,15 @@ TEST_P(StoreConformanceTest, RecordAnswersKeepsTheFirstAnswerAndCountsOnlyRecord
   const AnswerBatchResult r2 = Must(store().RecordAnswers(second, "2024-01-02T10:00:00.000Z"));
   EXPECT_EQ(r2.recorded, 1);
   EXPECT_EQ(r2.duplicates, 1);
+  ASSERT_EQ(r2.totals.size(), 1u);
+  EXPECT_EQ(r2.totals.at("u1").total_answers, 3);
+  EXPECT_EQ(r2.totals.at("u1").correct_answers, 2);
+  // Only a duplicate: the counts are reported unchanged.
+  const AnswerBatchResult r3 =
+      Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u1", "q4", false, false, 1.0)}, "2024-01-02T10:00:00.000Z"));
+  EXPECT_EQ(r3.recorded, 0);
+  EXPECT_EQ(r3.totals.at("u1").total_answers, 3);
+  EXPECT_EQ(r3.totals.at("u1").correct_answers, 2);
   u1 = GetUser("u1");
   ASSERT_TRUE(u1);
   EXPECT_EQ(u1->total_answers, 3);
@@ -763,6 +778,11 @@ TEST_P(StoreConformanceTest, ConcurrentWritersEachGetTheirOwnOutcome) {
         if (r.ok()) {
           recorded[i] += r->recorded;
           duplicates[i] += r->duplicates;
+          // The counts that come back are this writer's own, after its batch.
+          const auto totals = r->totals.find(user);
+          if (totals == r->totals.end() || totals->second.total_answers != 2 * (round + 1) ||
+              totals->second.correct_answers != round + 1)
+            ++other_failures[i];
         } else {
           ++other_failures[i];
         }

@@ -520,8 +520,13 @@ class DynamoDbStore final : public Store {
                                 "ADD total_answers :t, correct_answers :c"},
            {"ExpressionAttributeValues",
             {{":now", ToAttributeValue(now_iso)}, {":t", ToAttributeValue(tally.first)},
-             {":c", ToAttributeValue(tally.second)}}}});
+             {":c", ToAttributeValue(tally.second)}}},
+           {"ReturnValues", "UPDATED_NEW"}});
       if (!r.ok()) return r.status();
+      // The counts after this update, from the same call.
+      auto attributes = FromItem((*r)["Attributes"]);
+      if (!attributes.ok()) return attributes.status();
+      result.totals[user_id] = AnswerTotals{Int(*attributes, "total_answers"), Int(*attributes, "correct_answers")};
     }
     return result;
   }
