@@ -129,6 +129,11 @@ class Server:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def metric(self, name):
+        """A counter of /metrics (0 when absent)."""
+        m = re.search(rf"^{re.escape(name)} ([0-9.e+]+)$", self.get("/metrics"), re.M)
+        return float(m.group(1)) if m else 0.0
+
     def session(self):
         user = str(uuid.uuid4())
         body = json.loads(self.get("/v1/session", {"X-User-ID": user}))
@@ -155,14 +160,20 @@ def wrk(server, args, env, duration):
     full_env = dict(os.environ, TB_OUT=str(out), **env)
     cmd = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s",
            "-s", str(LUA), server.base]
+    commits = ("truthbyte_sqlite_commits_total", "truthbyte_sqlite_committed_writes_total")
+    commits_before = [server.metric(m) for m in commits]
     cpu_before = server.cpu_seconds()
     result = subprocess.run(cmd, env=full_env, capture_output=True, text=True)
     cpu = server.cpu_seconds() - cpu_before
+    commits_after = [server.metric(m) for m in commits]
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"wrk failed: {result.stderr or result.stdout}")
     summary = json.loads(out.read_text().strip().splitlines()[-1])
     # Server CPU per request: steadier than requests/s on a shared machine.
     summary["server_cpu_us"] = cpu / max(1, summary["requests"]) * 1e6
+    # Group commit: how many writes each SQLite commit carried.
+    n_commits = commits_after[0] - commits_before[0]
+    summary["writes_per_commit"] = (commits_after[1] - commits_before[1]) / n_commits if n_commits else 0.0
     summary["p50_ms"] = summary["p50_us"] / 1000
     summary["p99_ms"] = summary["p99_us"] / 1000
     return summary
@@ -392,6 +403,8 @@ def main():
             verdict += f" ({r['non_2xx']} non-2xx, {r['socket_errors']} socket errors)"
         if r.get("users_reused"):
             verdict += f" (users reused {r['users_reused']}x)"
+        if r["kind"] == "write" and r.get("writes_per_commit"):
+            verdict += f" ({r['writes_per_commit']:.1f} writes a commit)"
         log(fmt_row([r["name"], f"{r['rps']:,.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}",
                      f"{r['ratio']:.2f}", f"{r['server_cpu_us']:.1f}", verdict], widths))
     log("")

@@ -1,9 +1,10 @@
 // The embedded engine: one SQLite database file in WAL mode.
 //
-// Thread-safe: one connection guarded by a mutex; several processes may open
-// the same file (SQLite's locking, with a busy timeout). Durability: WAL with
-// synchronous=NORMAL, so every committed write survives a crash of the
-// process (not necessarily a power cut; see docs/OPERATIONS.md).
+// Thread-safe: one writing connection guarded by a mutex, whose request-path
+// writes from concurrent callers share commits (group commit); several
+// processes may open the same file (SQLite's locking, with a busy timeout).
+// Durability: WAL with synchronous=FULL, so a write is on disk when its call
+// returns (see docs/OPERATIONS.md).
 #pragma once
 
 #include <memory>
