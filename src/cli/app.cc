@@ -68,6 +68,8 @@ int RunTruthbyte(int argc, char** argv) {
       ->check(CLI::IsMember({"questions", "answers", "users", "submissions"}))
       ->capture_default_str();
   AddOption(exp, "--out", export_options.out_path, "Write to FILE instead of standard output");
+  AddOption(exp, "--question", export_options.question_id,
+            "With --what answers: only the answers to this question id");
   exp->callback([&] { exit_code = RunExport(store, export_options, std::cout); });
 
   bool categories_json = false;

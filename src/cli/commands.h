@@ -30,6 +30,7 @@ int RunImport(const StoreOptions& store, const ImportOptions& options, std::ostr
 struct ExportOptions {
   std::string what = "questions";  // questions | answers | users | submissions
   std::string out_path;            // empty: stdout
+  std::string question_id;         // answers: only this question's (the question_id index)
 };
 int RunExport(const StoreOptions& store, const ExportOptions& options, std::ostream& out);
 

@@ -33,8 +33,20 @@ int RunExport(const StoreOptions& store_options, const ExportOptions& options, s
   if (Status st = target.Open(); !st.ok()) return Fail(st);
   std::ostream* os = &target.stream();
 
+  if (!options.question_id.empty() && options.what != "answers")
+    return Fail("--question selects answers: use it with --what answers");
   Status status;
-  if (options.what == "questions") {
+  if (!options.question_id.empty()) {
+    auto answers = s.AnswersForQuestion(options.question_id);
+    status = answers.status();
+    if (answers.ok()) {
+      auto write = WriteLines<Answer>(*os, [](const Answer& a) { return JsonLine(AnswerToJson(a)); });
+      for (const Answer& a : *answers) {
+        status = write(a);
+        if (!status.ok()) break;
+      }
+    }
+  } else if (options.what == "questions") {
     status = s.ScanQuestions(WriteLines<Question>(*os, [](const Question& q) { return QuestionToJsonLine(q); }));
   } else if (options.what == "answers") {
     status = s.ScanAnswers(WriteLines<Answer>(*os, [](const Answer& a) { return JsonLine(AnswerToJson(a)); }));

@@ -141,6 +141,9 @@ class Store {
   virtual Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers,
                                                   const std::string& now_iso) = 0;
   virtual Status ScanAnswers(const Visitor<Answer>& visit) = 0;
+  // The answers to one question, by user id (the question_id index). On
+  // DynamoDB the index is a global secondary index: eventually consistent.
+  virtual Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) = 0;
   virtual Result<std::optional<User>> GetUser(const std::string& user_id) = 0;
   // Stores a completed daily challenge and the new streak, unless the user
   // already has a result for that date: then kConditionFailed and nothing

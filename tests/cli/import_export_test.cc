@@ -5,6 +5,7 @@
 
 #include "cli/cli_helpers.h"
 #include "core/question.h"
+#include "store/sqlite_store.h"
 
 namespace truthbyte::testing {
 namespace {
@@ -159,6 +160,31 @@ TEST_F(CliTest, ExportOfEmptyRecordKindsAndBadKind) {
   CommandResult bad = Run({"export", "--what", "everything"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--what"));
+}
+
+// The answers to one question (the question_id index), as an analyst asks.
+TEST_F(CliTest, ExportOfOneQuestionsAnswers) {
+  {
+    auto store = OpenSqliteStore(dir_.File("truthbyte.db"));
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    ASSERT_TRUE((*store)
+                    ->RecordAnswers(std::vector<Answer>{{"u2", "q1", true, true, 1, std::nullopt},
+                                                        {"u1", "q1", false, false, 2, 1500},
+                                                        {"u1", "q2", true, true, 3, std::nullopt}},
+                                    "2024-01-01T00:00:00.000Z")
+                    .ok());
+  }
+  const auto lines = SplitLines(RunOk({"export", "--what", "answers", "--question", "q1"}));
+  ASSERT_EQ(lines.size(), 2u);
+  const nlohmann::json first = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(first["user_id"], "u1");
+  EXPECT_EQ(first["question_id"], "q1");
+  EXPECT_EQ(first["response_time_ms"], 1500);
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["user_id"], "u2");
+  EXPECT_EQ(RunOk({"export", "--what", "answers", "--question", "nope"}), "");
+  CommandResult wrong = Run({"export", "--what", "users", "--question", "q1"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("--what answers"));
 }
 
 TEST_F(CliTest, GeneratedQuestionsAreVariedDeterministicAndImport) {

@@ -6,11 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -53,15 +55,15 @@ class RawDb {
     }
   }
 
-  // The first column of every row, as text.
-  std::vector<std::string> Column(const std::string& sql) {
+  // Column `col` (the first by default) of every row, as text.
+  std::vector<std::string> Column(const std::string& sql, int col = 0) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
       throw std::runtime_error(std::string("raw SQL failed: ") + sqlite3_errmsg(db_) + ": " + sql);
     std::vector<std::string> out;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(stmt, 0);
+      const unsigned char* t = sqlite3_column_text(stmt, col);
       out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
     }
     sqlite3_finalize(stmt);
@@ -349,6 +351,105 @@ TEST_F(SqliteStoreTest, AFailedAnswerBatchRecordsNothing) {
   }));
   EXPECT_EQ(answers, 0);
   EXPECT_FALSE(Must(store->GetUser("u1")));
+}
+
+// New answers wait outside answers_question_id_index and are merged into it
+// behind the writes; readers of a question's answers find them either way,
+// and a store closes with every answer merged.
+TEST_F(SqliteStoreTest, AnswersReachTheQuestionIndexBehindTheWrites) {
+  const std::vector<Answer> answers{{"u2", "q1", true, true, 1, std::nullopt},
+                                    {"u1", "q1", false, false, 2, 40},
+                                    {"u1", "q2", true, true, 3, std::nullopt}};
+  {
+    auto store = Open();
+    Must(store->RecordAnswers(answers, "2024-01-01T00:00:00Z"));
+    auto q1 = Must(store->AnswersForQuestion("q1"));
+    ASSERT_EQ(q1.size(), 2u);
+    EXPECT_EQ(q1[0].user_id, "u1");
+    EXPECT_EQ(q1[0].response_time_ms, std::optional<std::int64_t>(40));
+    EXPECT_EQ(q1[1].user_id, "u2");
+  }
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 0"), "0");
+  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 1"), "3");
+  // The merged rows are served by the question index.
+  EXPECT_THAT(raw.Column("EXPLAIN QUERY PLAN SELECT user_id FROM answers WHERE question_id = 'q1' AND indexed = 1", 3),
+              Contains(HasSubstr("answers_question_id_index")));
+  auto store = Open();
+  auto q1 = Must(store->AnswersForQuestion("q1"));
+  ASSERT_EQ(q1.size(), 2u);
+  EXPECT_EQ(q1[0].user_id, "u1");
+  EXPECT_EQ(q1[1].user_id, "u2");
+  // Merged and waiting answers together.
+  Must(store->RecordAnswers(std::vector<Answer>{{"u0", "q1", true, true, 4, std::nullopt}}, "2024-01-02T00:00:00Z"));
+  q1 = Must(store->AnswersForQuestion("q1"));
+  ASSERT_EQ(q1.size(), 3u);
+  EXPECT_EQ(q1[0].user_id, "u0");
+  EXPECT_THAT(Must(store->AnswersForQuestion("q2")), SizeIs(1));
+  EXPECT_THAT(Must(store->AnswersForQuestion("nope")), IsEmpty());
+}
+
+// A file of schema version 1 (a plain question index, no `indexed` column)
+// migrates on open and keeps every answer findable by question.
+TEST_F(SqliteStoreTest, AVersion1StoreMigratesItsAnswers) {
+  {
+    auto store = Open();
+    Must(store->RecordAnswers(std::vector<Answer>{{"u1", "q1", true, true, 1, std::nullopt},
+                                                  {"u2", "q1", true, false, 2, std::nullopt}},
+                              "2024-01-01T00:00:00Z"));
+  }
+  {
+    RawDb raw(path_);
+    raw.Exec("DROP INDEX answers_question_id_index; DROP INDEX answers_unindexed_index; "
+             "ALTER TABLE answers DROP COLUMN indexed; "
+             "CREATE INDEX answers_question_id_index ON answers(question_id); PRAGMA user_version = 1;");
+  }
+  auto store = Open();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 1"), "2");
+  auto q1 = Must(store->AnswersForQuestion("q1"));
+  ASSERT_EQ(q1.size(), 2u);
+  EXPECT_EQ(q1[1].is_correct, std::optional<bool>(false));
+  EXPECT_EQ(Must(store->GetUser("u2"))->total_answers, 1);
+}
+
+// Writers that share a commit (group commit): the one whose write fails
+// inside the database fails alone; the others' writes are all there.
+TEST_F(SqliteStoreTest, AWriteThatFailsInASharedCommitFailsAlone) {
+  auto store = Open();
+  RawDb(path_).Exec(
+      "CREATE TRIGGER refuse_user BEFORE INSERT ON users WHEN NEW.user_id = 'boom' "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  constexpr int kWriters = 8;
+  constexpr int kRounds = 25;
+  std::vector<int> ok(kWriters, 0), failed(kWriters, 0);
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      const std::string user = i == 0 ? "boom" : "u" + std::to_string(i);
+      for (int round = 0; round < kRounds; ++round) {
+        const std::vector<Answer> one{{user, "q" + std::to_string(round), true, true, 1.0 * round, std::nullopt}};
+        if (store->RecordAnswers(one, "2024-01-01T00:00:00Z").ok()) ++ok[i];
+        else ++failed[i];
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok[0], 0);
+  EXPECT_EQ(failed[0], kRounds);
+  for (int i = 1; i < kWriters; ++i) {
+    EXPECT_EQ(ok[i], kRounds) << "writer " << i;
+    auto u = Must(store->GetUser("u" + std::to_string(i)));
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->total_answers, kRounds);
+  }
+  EXPECT_FALSE(Must(store->GetUser("boom")));
+  EXPECT_EQ(RawDb(path_).One("SELECT count(*) FROM answers WHERE user_id = 'boom'"), "0");
+  EXPECT_EQ(RawDb(path_).One("SELECT count(*) FROM answers"), std::to_string((kWriters - 1) * kRounds));
 }
 
 TEST_F(SqliteStoreTest, RebuildRepairsADriftedIndex) {

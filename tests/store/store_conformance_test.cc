@@ -754,6 +754,26 @@ TEST_P(StoreConformanceTest, ASecondCompletionOfADateFailsAndChangesNothing) {
   EXPECT_FALSE(GetUser("u2")->streak.last_counted);
 }
 
+// The question_id index: a question's answers, by user, on any handle.
+TEST_P(StoreConformanceTest, AnswersForQuestionFindsEveryAnswerToIt) {
+  Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u2", "q1", true, true, 1.5, 700),
+                                                 MakeAnswer("u2", "q2", false, false, 2.0),
+                                                 MakeAnswer("u1", "q1", false, std::nullopt, 3.0)},
+                             "2024-01-01T00:00:00.000Z"));
+  Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u3", "q1", true, true, 4.0)}, "2024-01-01T00:00:00.000Z"));
+  auto other = OpenHandle();
+  for (Store* s : {&store(), other.get()}) {
+    EXPECT_THAT(Must(s->AnswersForQuestion("q1")),
+                ElementsAre(FieldsAre("u1", "q1", false, std::optional<bool>(), 3.0, std::optional<std::int64_t>()),
+                            FieldsAre("u2", "q1", true, std::optional<bool>(true), 1.5,
+                                      std::optional<std::int64_t>(700)),
+                            FieldsAre("u3", "q1", true, std::optional<bool>(true), 4.0,
+                                      std::optional<std::int64_t>())));
+    EXPECT_THAT(Must(s->AnswersForQuestion("q2")), SizeIs(1));
+    EXPECT_THAT(Must(s->AnswersForQuestion("q9")), IsEmpty());
+  }
+}
+
 // Many writers at once (a busy server): each write lands whole, or fails
 // alone, and each caller gets its own outcome. The SQLite engine commits
 // such writes together (group commit); a failing one must not undo the

@@ -531,25 +531,45 @@ class DynamoDbStore final : public Store {
     return result;
   }
 
+  static Answer AnswerFromItem(const json& item) {
+    Answer a;
+    a.user_id = Str(item, "user_id");
+    a.question_id = Str(item, "question_id");
+    a.answer = item.value("answer", false);
+    if (item.contains("is_correct") && item["is_correct"].is_boolean()) a.is_correct = item["is_correct"].get<bool>();
+    a.timestamp = item.contains("timestamp") && item["timestamp"].is_number() ? item["timestamp"].get<double>() : 0;
+    if (item.contains("response_time_ms") && item["response_time_ms"].is_number())
+      a.response_time_ms = Int(item, "response_time_ms");
+    return a;
+  }
+
+  static bool AnswerKeyLess(const Answer& a, const Answer& b) {
+    return std::tie(a.user_id, a.question_id) < std::tie(b.user_id, b.question_id);
+  }
+
   Status ScanAnswers(const Visitor<Answer>& visit) override {
     std::vector<Answer> all;
     TB_RETURN_IF_ERROR(ScanTable(Table("answers"), json::object(), [&](const json& item) {
-      Answer a;
-      a.user_id = Str(item, "user_id");
-      a.question_id = Str(item, "question_id");
-      a.answer = item.value("answer", false);
-      if (item.contains("is_correct") && item["is_correct"].is_boolean()) a.is_correct = item["is_correct"].get<bool>();
-      a.timestamp = item.contains("timestamp") && item["timestamp"].is_number() ? item["timestamp"].get<double>() : 0;
-      if (item.contains("response_time_ms") && item["response_time_ms"].is_number())
-        a.response_time_ms = Int(item, "response_time_ms");
-      all.push_back(std::move(a));
+      all.push_back(AnswerFromItem(item));
       return Status::Ok();
     }));
-    std::sort(all.begin(), all.end(), [](const Answer& a, const Answer& b) {
-      return std::tie(a.user_id, a.question_id) < std::tie(b.user_id, b.question_id);
-    });
+    std::sort(all.begin(), all.end(), AnswerKeyLess);
     for (const Answer& a : all) TB_RETURN_IF_ERROR(visit(a));
     return Status::Ok();
+  }
+
+  Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
+    std::vector<Answer> out;
+    json request = {{"TableName", Table("answers")},
+                    {"IndexName", "question_id-index"},
+                    {"KeyConditionExpression", "question_id = :q"},
+                    {"ExpressionAttributeValues", {{":q", ToAttributeValue(question_id)}}}};
+    TB_RETURN_IF_ERROR(Paginate("Query", std::move(request), -1, [&](const json& item) {
+      out.push_back(AnswerFromItem(item));
+      return Status::Ok();
+    }));
+    std::sort(out.begin(), out.end(), AnswerKeyLess);
+    return out;
   }
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {
