@@ -933,6 +933,14 @@ class SqliteStore final : public Store {
     std::size_t moved = 0;
     while (moved < max_rows) {
       std::lock_guard lock(mu_);
+      {
+        // Most of the time there is nothing to merge: found without taking
+        // the database's write lock.
+        Query q(Prepare("SELECT 1 FROM answers WHERE indexed = 0 LIMIT 1"));
+        const int rc = q.Step();
+        if (rc == SQLITE_DONE) break;
+        TB_RETURN_IF_ERROR(Check(rc, "look for answers to merge"));
+      }
       TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
       std::size_t changed = 0;
       Status s = InTransaction([&]() -> Status {
