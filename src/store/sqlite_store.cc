@@ -9,12 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -140,16 +138,6 @@ CREATE TABLE rate_limits (
   count INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-)sql",
-    // Version 2: the answers-by-question index is brought up to date behind
-    // the writes (see MergeAnswerIndex): a new answer is written with
-    // indexed = 0 and waits in a small index in user order until a merge
-    // moves a large batch of them into answers_question_id_index at once.
-    R"sql(
-ALTER TABLE answers ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
-DROP INDEX answers_question_id_index;
-CREATE INDEX answers_question_id_index ON answers(question_id) WHERE indexed = 1;
-CREATE INDEX answers_unindexed_index ON answers(user_id, question_id) WHERE indexed = 0;
 )sql",
 };
 
@@ -305,17 +293,6 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
-    if (merger_.joinable()) {
-      {
-        std::lock_guard lock(merger_mu_);
-        stop_merger_ = true;
-      }
-      merger_cv_.notify_all();
-      merger_.join();
-      // Leave the index complete for the next opener (best effort: another
-      // process may hold the write lock; then the next merge does it).
-      MergeAnswerIndex(std::numeric_limits<std::size_t>::max());
-    }
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     if (db_) sqlite3_close(db_);
   }
@@ -337,9 +314,7 @@ class SqliteStore final : public Store {
     TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
     TB_RETURN_IF_ERROR(Exec(kCacheSizePragma));
     TB_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
-    TB_RETURN_IF_ERROR(Init());
-    merger_ = std::thread([this] { MergeLoop(); });
-    return Status::Ok();
+    return Init();
   }
 
   std::string Describe() const override { return "sqlite:" + path_; }
@@ -574,8 +549,8 @@ class SqliteStore final : public Store {
       result = AnswerBatchResult();
       std::map<std::string, std::pair<std::int64_t, std::int64_t>> tallies;  // user -> (total, correct)
       for (const Answer& a : answers) {
-        Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms, "
-                        "indexed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT(user_id, question_id) DO NOTHING"));
+        Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, question_id) DO NOTHING"));
         q.Bind(1, a.user_id).Bind(2, a.question_id).Bind(3, a.answer).Bind(5, a.timestamp);
         if (a.is_correct) q.Bind(4, *a.is_correct); else q.BindNull(4);
         if (a.response_time_ms) q.Bind(6, *a.response_time_ms); else q.BindNull(6);
@@ -608,12 +583,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
     std::lock_guard lock(mu_);
-    // The merged part through the question index, the part not merged yet
-    // through the small index of unindexed rows.
     Query q(Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                    "WHERE question_id = ?1 AND indexed = 1 UNION ALL "
-                    "SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                    "WHERE question_id = ?1 AND indexed = 0 ORDER BY user_id"));
+                    "WHERE question_id = ?1 ORDER BY user_id"));
     q.Bind(1, question_id);
     std::vector<Answer> out;
     int rc;
@@ -893,71 +864,6 @@ class SqliteStore final : public Store {
     if (s.ok()) s = Exec("COMMIT");
     if (!s.ok()) Exec("ROLLBACK");
     return s;
-  }
-
-  // ---- The answers-by-question index, behind the writes ----------------------
-  //
-  // Each answer would take a random leaf of answers_question_id_index: with
-  // seven answers a request that was 8 of the 9.5 pages a submit wrote to
-  // the WAL, synced before the answer. So new answers are written with
-  // indexed = 0, outside that (partial) index and inside
-  // answers_unindexed_index, which is small and ordered by user (a new
-  // user's answers share a leaf). A background thread moves them into the
-  // question index in chunks, off the request path. A merge only derives
-  // index entries from rows already durable, so it commits without a sync
-  // (synchronous=NORMAL for its transaction): a power cut can lose a merge,
-  // never an answer, and the rows are merged again. AnswersForQuestion reads
-  // both parts, so the index is always complete to its readers.
-
-  static constexpr std::size_t kMergeChunk = 4096;
-
-  void MergeLoop() {
-    std::unique_lock lock(merger_mu_);
-    while (!merger_cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stop_merger_; })) {
-      lock.unlock();
-      // Chunk after chunk while there is a backlog; writers get the lock
-      // between chunks.
-      while (true) {
-        auto merged = MergeAnswerIndex(kMergeChunk);
-        if (!merged.ok() || *merged < kMergeChunk) break;
-        std::lock_guard stop_check(merger_mu_);
-        if (stop_merger_) break;
-      }
-      lock.lock();
-    }
-  }
-
-  // Moves up to `max_rows` unindexed answers into the question index, in
-  // chunks of kMergeChunk; returns how many moved.
-  Result<std::size_t> MergeAnswerIndex(std::size_t max_rows) {
-    std::size_t moved = 0;
-    while (moved < max_rows) {
-      std::lock_guard lock(mu_);
-      {
-        // Most of the time there is nothing to merge: found without taking
-        // the database's write lock.
-        Query q(Prepare("SELECT 1 FROM answers WHERE indexed = 0 LIMIT 1"));
-        const int rc = q.Step();
-        if (rc == SQLITE_DONE) break;
-        TB_RETURN_IF_ERROR(Check(rc, "look for answers to merge"));
-      }
-      TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
-      std::size_t changed = 0;
-      Status s = InTransaction([&]() -> Status {
-        Query q(Prepare("UPDATE answers SET indexed = 1 WHERE indexed = 0 AND (user_id, question_id) IN "
-                        "(SELECT user_id, question_id FROM answers WHERE indexed = 0 LIMIT ?1)"));
-        q.Bind(1, static_cast<std::int64_t>(std::min(kMergeChunk, max_rows - moved)));
-        TB_RETURN_IF_ERROR(Check(q.Step(), "merge the answers-by-question index"));
-        changed = static_cast<std::size_t>(sqlite3_changes(db_));
-        return Status::Ok();
-      });
-      Status restored = Exec("PRAGMA synchronous=FULL");
-      TB_RETURN_IF_ERROR(s);
-      TB_RETURN_IF_ERROR(restored);
-      moved += changed;
-      if (changed == 0) break;
-    }
-    return moved;
   }
 
   // ---- Group commit ---------------------------------------------------------
@@ -1377,11 +1283,6 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<ReadConnection>> readers_;
   // Group commit (GroupWrite): the writes waiting for the next batch, and
   // whether a batch is running.
-  // The index merger (MergeLoop).
-  std::mutex merger_mu_;
-  std::condition_variable merger_cv_;
-  bool stop_merger_ = false;
-  std::thread merger_;
   std::mutex queue_mu_;
   std::deque<PendingWrite*> queue_;
   // For /metrics: batches committed, and the writes they carried.

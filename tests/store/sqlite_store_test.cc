@@ -353,65 +353,20 @@ TEST_F(SqliteStoreTest, AFailedAnswerBatchRecordsNothing) {
   EXPECT_FALSE(Must(store->GetUser("u1")));
 }
 
-// New answers wait outside answers_question_id_index and are merged into it
-// behind the writes; readers of a question's answers find them either way,
-// and a store closes with every answer merged.
-TEST_F(SqliteStoreTest, AnswersReachTheQuestionIndexBehindTheWrites) {
-  const std::vector<Answer> answers{{"u2", "q1", true, true, 1, std::nullopt},
-                                    {"u1", "q1", false, false, 2, 40},
-                                    {"u1", "q2", true, true, 3, std::nullopt}};
-  {
-    auto store = Open();
-    Must(store->RecordAnswers(answers, "2024-01-01T00:00:00Z"));
-    auto q1 = Must(store->AnswersForQuestion("q1"));
-    ASSERT_EQ(q1.size(), 2u);
-    EXPECT_EQ(q1[0].user_id, "u1");
-    EXPECT_EQ(q1[0].response_time_ms, std::optional<std::int64_t>(40));
-    EXPECT_EQ(q1[1].user_id, "u2");
-  }
-  RawDb raw(path_);
-  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 0"), "0");
-  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 1"), "3");
-  // The merged rows are served by the question index.
-  EXPECT_THAT(raw.Column("EXPLAIN QUERY PLAN SELECT user_id FROM answers WHERE question_id = 'q1' AND indexed = 1", 3),
-              Contains(HasSubstr("answers_question_id_index")));
+// A question's answers are read through the question_id index, not a scan.
+TEST_F(SqliteStoreTest, AnswersForQuestionUsesTheQuestionIndex) {
   auto store = Open();
+  Must(store->RecordAnswers(std::vector<Answer>{{"u2", "q1", true, true, 1, std::nullopt},
+                                                {"u1", "q1", false, false, 2, 40},
+                                                {"u1", "q2", true, true, 3, std::nullopt}},
+                            "2024-01-01T00:00:00Z"));
   auto q1 = Must(store->AnswersForQuestion("q1"));
   ASSERT_EQ(q1.size(), 2u);
   EXPECT_EQ(q1[0].user_id, "u1");
+  EXPECT_EQ(q1[0].response_time_ms, std::optional<std::int64_t>(40));
   EXPECT_EQ(q1[1].user_id, "u2");
-  // Merged and waiting answers together.
-  Must(store->RecordAnswers(std::vector<Answer>{{"u0", "q1", true, true, 4, std::nullopt}}, "2024-01-02T00:00:00Z"));
-  q1 = Must(store->AnswersForQuestion("q1"));
-  ASSERT_EQ(q1.size(), 3u);
-  EXPECT_EQ(q1[0].user_id, "u0");
-  EXPECT_THAT(Must(store->AnswersForQuestion("q2")), SizeIs(1));
-  EXPECT_THAT(Must(store->AnswersForQuestion("nope")), IsEmpty());
-}
-
-// A file of schema version 1 (a plain question index, no `indexed` column)
-// migrates on open and keeps every answer findable by question.
-TEST_F(SqliteStoreTest, AVersion1StoreMigratesItsAnswers) {
-  {
-    auto store = Open();
-    Must(store->RecordAnswers(std::vector<Answer>{{"u1", "q1", true, true, 1, std::nullopt},
-                                                  {"u2", "q1", true, false, 2, std::nullopt}},
-                              "2024-01-01T00:00:00Z"));
-  }
-  {
-    RawDb raw(path_);
-    raw.Exec("DROP INDEX answers_question_id_index; DROP INDEX answers_unindexed_index; "
-             "ALTER TABLE answers DROP COLUMN indexed; "
-             "CREATE INDEX answers_question_id_index ON answers(question_id); PRAGMA user_version = 1;");
-  }
-  auto store = Open();
-  RawDb raw(path_);
-  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
-  EXPECT_EQ(raw.One("SELECT count(*) FROM answers WHERE indexed = 1"), "2");
-  auto q1 = Must(store->AnswersForQuestion("q1"));
-  ASSERT_EQ(q1.size(), 2u);
-  EXPECT_EQ(q1[1].is_correct, std::optional<bool>(false));
-  EXPECT_EQ(Must(store->GetUser("u2"))->total_answers, 1);
+  EXPECT_THAT(RawDb(path_).Column("EXPLAIN QUERY PLAN SELECT user_id FROM answers WHERE question_id = 'q1'", 3),
+              Contains(HasSubstr("answers_question_id_index")));
 }
 
 // Writers that share a commit (group commit): the one whose write fails
