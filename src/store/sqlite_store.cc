@@ -312,6 +312,12 @@ class SqliteStore final : public Store {
     // process. Request-path writes share commits (GroupWrite), which keeps
     // the cost of the sync to one per batch.
     TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
+    // Checkpoint every 4,000 WAL pages (16 MB) instead of 1,000: a page that
+    // several commits change (a users leaf, an index's inner pages) is
+    // copied into the database once per checkpoint, and each checkpoint
+    // syncs the database file. Submit-answers: +17 % and +44 % in two paired
+    // runs, p99 of the writes 54 -> 78 ms (docs/PERFORMANCE.md).
+    TB_RETURN_IF_ERROR(Exec("PRAGMA wal_autocheckpoint=4000"));
     TB_RETURN_IF_ERROR(Exec(kCacheSizePragma));
     TB_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
     return Init();
