@@ -25,6 +25,9 @@ std::string JsonLine(const nlohmann::ordered_json& j) {
 }  // namespace
 
 int RunExport(const StoreOptions& store_options, const ExportOptions& options, std::ostream& out) {
+  // Checked before anything is opened or created.
+  if (!options.question_id.empty() && options.what != "answers")
+    return Fail("--question selects answers: use it with --what answers");
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
   Store& s = **store;
@@ -33,8 +36,6 @@ int RunExport(const StoreOptions& store_options, const ExportOptions& options, s
   if (Status st = target.Open(); !st.ok()) return Fail(st);
   std::ostream* os = &target.stream();
 
-  if (!options.question_id.empty() && options.what != "answers")
-    return Fail("--question selects answers: use it with --what answers");
   Status status;
   if (!options.question_id.empty()) {
     auto answers = s.AnswersForQuestion(options.question_id);

@@ -131,16 +131,22 @@ Api::~Api() = default;
 
 // ---- Request plumbing -------------------------------------------------------
 
-bool Api::Blocks(const HttpRequest& request) const {
-  if (request.method() == http::verb::options) return false;
-  const std::string_view target(request.target().data(), request.target().size());
+std::optional<std::size_t> Api::FindRoute(std::string_view target) const {
   const std::string_view path = target.substr(0, target.find('?'));
-  for (const Route& route : routes_) {
-    for (const std::string& p : route.paths) {
-      if (p == path) return route.waits || (options_.remote_store && route.access != Route::Access::kOpen);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    for (const std::string& p : routes_[i].paths) {
+      if (p == path) return i;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+bool Api::Blocks(const HttpRequest& request) const {
+  if (request.method() == http::verb::options) return false;
+  const auto route = FindRoute(std::string_view(request.target().data(), request.target().size()));
+  if (!route) return false;
+  const Route& r = routes_[*route];
+  return r.waits || (options_.remote_store && r.access != Route::Access::kOpen);
 }
 
 HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_ip) {
@@ -160,14 +166,9 @@ HttpResponse Api::Dispatch(Context& ctx) {
   const auto question_mark = target.find('?');
   const std::string_view path = target.substr(0, question_mark);
 
-  for (std::size_t i = 0; i < routes_.size() && !ctx.routed; ++i) {
-    for (const std::string& p : routes_[i].paths) {
-      if (p == path) {
-        ctx.route = i;
-        ctx.routed = true;
-        break;
-      }
-    }
+  if (const auto route = FindRoute(target)) {
+    ctx.route = *route;
+    ctx.routed = true;
   }
   const std::int64_t now = ctx.now_ms / 1000;
   auto counted = [&] { ctx.rate = services_.limiter->Hit("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now); };

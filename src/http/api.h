@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/beast/http.hpp>
@@ -73,6 +75,8 @@ class Api {
   struct Route;
   using Handler = HttpResponse (Api::*)(Context&);
 
+  // The route serving `target` (its path, the query ignored), if any.
+  std::optional<std::size_t> FindRoute(std::string_view target) const;
   HttpResponse Dispatch(Context& ctx);
   HttpResponse Session(Context& ctx);
   HttpResponse Refresh(Context& ctx);

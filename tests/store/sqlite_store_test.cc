@@ -6,13 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -379,21 +377,14 @@ TEST_F(SqliteStoreTest, AWriteThatFailsInASharedCommitFailsAlone) {
   constexpr int kWriters = 8;
   constexpr int kRounds = 25;
   std::vector<int> ok(kWriters, 0), failed(kWriters, 0);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int i = 0; i < kWriters; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      const std::string user = i == 0 ? "boom" : "u" + std::to_string(i);
-      for (int round = 0; round < kRounds; ++round) {
-        const std::vector<Answer> one{{user, "q" + std::to_string(round), true, true, 1.0 * round, std::nullopt}};
-        if (store->RecordAnswers(one, "2024-01-01T00:00:00Z").ok()) ++ok[i];
-        else ++failed[i];
-      }
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
+  RunTogether(kWriters, [&](int i) {
+    const std::string user = i == 0 ? "boom" : "u" + std::to_string(i);
+    for (int round = 0; round < kRounds; ++round) {
+      const std::vector<Answer> one{{user, "q" + std::to_string(round), true, true, 1.0 * round, std::nullopt}};
+      if (store->RecordAnswers(one, "2024-01-01T00:00:00Z").ok()) ++ok[i];
+      else ++failed[i];
+    }
+  });
   EXPECT_EQ(ok[0], 0);
   EXPECT_EQ(failed[0], kRounds);
   for (int i = 1; i < kWriters; ++i) {

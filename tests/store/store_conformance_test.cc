@@ -470,18 +470,11 @@ TEST_P(StoreConformanceTest, FreezeStoresAndTheFirstFreezeWins) {
 TEST_P(StoreConformanceTest, RacingFreezesAllGetTheSameList) {
   auto other = OpenHandle();
   std::vector<std::optional<Result<DailyChallenge>>> results(kThreads);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      Store& target = (i % 2 == 0) ? store() : *other;
-      const std::string n = std::to_string(i);
-      results[i] = target.FreezeDailyChallenge({"2024-06-01", {"t" + n + "a", "t" + n + "b"}, "2024-06-01T00:00:00Z"});
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
+  RunTogether(kThreads, [&](int i) {
+    Store& target = (i % 2 == 0) ? store() : *other;
+    const std::string n = std::to_string(i);
+    results[i] = target.FreezeDailyChallenge({"2024-06-01", {"t" + n + "a", "t" + n + "b"}, "2024-06-01T00:00:00Z"});
+  });
 
   auto stored = Must(store().GetDailyChallenge("2024-06-01"));
   ASSERT_TRUE(stored);
@@ -783,41 +776,34 @@ TEST_P(StoreConformanceTest, ConcurrentWritersEachGetTheirOwnOutcome) {
   constexpr int kRounds = 6;
   std::vector<int> recorded(kWriters, 0), duplicates(kWriters, 0), sessions_won(kWriters, 0);
   std::vector<int> sessions_lost(kWriters, 0), other_failures(kWriters, 0);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int i = 0; i < kWriters; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      const std::string user = "writer" + std::to_string(i);
-      for (int round = 0; round < kRounds; ++round) {
-        // Two new answers and one repeat of the round before.
-        std::vector<Answer> answers{MakeAnswer(user, "q" + std::to_string(2 * round), true, true, round),
-                                    MakeAnswer(user, "q" + std::to_string(2 * round + 1), false, false, round)};
-        if (round > 0) answers.push_back(MakeAnswer(user, "q" + std::to_string(2 * round - 1), true, true, round));
-        auto r = store().RecordAnswers(answers, "2024-05-01T00:00:00.000Z");
-        if (r.ok()) {
-          recorded[i] += r->recorded;
-          duplicates[i] += r->duplicates;
-          // The counts that come back are this writer's own, after its batch.
-          const auto totals = r->totals.find(user);
-          if (totals == r->totals.end() || totals->second.total_answers != 2 * (round + 1) ||
-              totals->second.correct_answers != round + 1)
-            ++other_failures[i];
-        } else {
+  RunTogether(kWriters, [&](int i) {
+    const std::string user = "writer" + std::to_string(i);
+    for (int round = 0; round < kRounds; ++round) {
+      // Two new answers and one repeat of the round before.
+      std::vector<Answer> answers{MakeAnswer(user, "q" + std::to_string(2 * round), true, true, round),
+                                  MakeAnswer(user, "q" + std::to_string(2 * round + 1), false, false, round)};
+      if (round > 0) answers.push_back(MakeAnswer(user, "q" + std::to_string(2 * round - 1), true, true, round));
+      auto r = store().RecordAnswers(answers, "2024-05-01T00:00:00.000Z");
+      if (r.ok()) {
+        recorded[i] += r->recorded;
+        duplicates[i] += r->duplicates;
+        // The counts that come back are this writer's own, after its batch.
+        const auto totals = r->totals.find(user);
+        if (totals == r->totals.end() || totals->second.total_answers != 2 * (round + 1) ||
+            totals->second.correct_answers != round + 1)
           ++other_failures[i];
-        }
-        // Every writer races for the round's shared session id, and creates
-        // one of its own.
-        const Status shared = store().CreateSession({"shared-" + std::to_string(round), "ip", user, round});
-        if (shared.ok()) ++sessions_won[i];
-        else if (shared.code() == StatusCode::kAlreadyExists) ++sessions_lost[i];
-        else ++other_failures[i];
-        if (!store().CreateSession({user + "-" + std::to_string(round), "ip", user, round}).ok()) ++other_failures[i];
+      } else {
+        ++other_failures[i];
       }
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
+      // Every writer races for the round's shared session id, and creates
+      // one of its own.
+      const Status shared = store().CreateSession({"shared-" + std::to_string(round), "ip", user, round});
+      if (shared.ok()) ++sessions_won[i];
+      else if (shared.code() == StatusCode::kAlreadyExists) ++sessions_lost[i];
+      else ++other_failures[i];
+      if (!store().CreateSession({user + "-" + std::to_string(round), "ip", user, round}).ok()) ++other_failures[i];
+    }
+  });
 
   int won = 0;
   for (int i = 0; i < kWriters; ++i) {
@@ -855,18 +841,11 @@ TEST_P(StoreConformanceTest, ConcurrentWritersEachGetTheirOwnOutcome) {
 TEST_P(StoreConformanceTest, RacingCompletionsOfOneDateSucceedExactlyOnce) {
   auto other = OpenHandle();
   std::vector<Status> results(kThreads);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      Store& target = (i % 2 == 0) ? store() : *other;
-      results[i] = target.CompleteDailyChallenge("racer", MakeProgress("2024-04-04", i, "2024-04-04T00:00:00.000Z"),
-                                                 MakeStreak(i + 1, i + 1, "2024-04-04"), "2024-04-04T00:00:00.000Z");
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
+  RunTogether(kThreads, [&](int i) {
+    Store& target = (i % 2 == 0) ? store() : *other;
+    results[i] = target.CompleteDailyChallenge("racer", MakeProgress("2024-04-04", i, "2024-04-04T00:00:00.000Z"),
+                                               MakeStreak(i + 1, i + 1, "2024-04-04"), "2024-04-04T00:00:00.000Z");
+  });
 
   int winner = -1;
   for (int i = 0; i < kThreads; ++i) {
@@ -952,17 +931,10 @@ TEST_P(StoreConformanceTest, RacingBindsAgreeOnOneUser) {
   Must(store().CreateSession({"s1", "iphash", "", 1}));
   auto other = OpenHandle();
   std::vector<std::optional<Result<std::string>>> results(kThreads);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load()) std::this_thread::yield();
-      Store& target = (i % 2 == 0) ? store() : *other;
-      results[i] = target.BindSession("s1", "user" + std::to_string(i));
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
+  RunTogether(kThreads, [&](int i) {
+    Store& target = (i % 2 == 0) ? store() : *other;
+    results[i] = target.BindSession("s1", "user" + std::to_string(i));
+  });
   const std::string bound = Must(store().GetSession("s1"))->user_id;
   EXPECT_THAT(bound, ::testing::StartsWith("user"));
   for (int i = 0; i < kThreads; ++i) {

@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -102,6 +104,19 @@ CommandResult RunTruthbyte(const std::vector<std::string>& args, const std::map<
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
   return result;
+}
+
+void RunTogether(int n, const std::function<void(int)>& body) {
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      body(i);
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace truthbyte::testing

@@ -2,6 +2,7 @@
 // sets, and running the truthbyte binary as a user would.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ class TempDir {
 std::string SharedDataFile(const std::string& name);
 // Path of a file in the source tree (e.g. "data/starter_questions.jsonl").
 std::string SourceFile(const std::string& relative);
+
+// Runs body(0) .. body(n - 1) on n threads released at the same moment (a
+// race), and returns when all have finished.
+void RunTogether(int n, const std::function<void(int)>& body);
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
