@@ -6,6 +6,7 @@
 #include "cli/cli_helpers.h"
 #include "core/civil_date.h"
 #include "store/open_store.h"
+#include "store/sqlite_store.h"
 
 namespace truthbyte::testing {
 namespace {
@@ -40,8 +41,9 @@ TEST(CliHelpTest, BadUsageExitsWithTwoAndOneMessage) {
 }
 
 TEST_F(CliTest, InitIsIdempotent) {
-  EXPECT_THAT(RunOk({"init"}), HasSubstr("schema version 1"));
-  EXPECT_THAT(RunOk({"init"}), HasSubstr("schema version 1"));
+  const std::string version = "schema version " + std::to_string(SqliteSchemaVersion());
+  EXPECT_THAT(RunOk({"init"}), HasSubstr(version));
+  EXPECT_THAT(RunOk({"init"}), HasSubstr(version));
   EXPECT_EQ(RunOk({"categories"}), "CATEGORY  QUESTIONS\n0 categories, 0 questions\n");
 }
 

@@ -179,7 +179,7 @@ TEST_F(SqliteStoreTest, AnImportIntoAnEmptyStoreEndsWithTheSameSchema) {
   ASSERT_THAT(store->BeginQuestionImport(), IsOk());
   Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q1", {"science"}, 2)}, nullptr));
   EXPECT_THAT(RawDb(path_).Column("SELECT name FROM sqlite_master WHERE type = 'index'"),
-              Not(Contains("questions_normalised_index")));
+              Not(Contains("questions_difficulty_index")));
   Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
   EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1", "q2"));
   ASSERT_THAT(store->FinishQuestionImport(), IsOk());
@@ -207,6 +207,35 @@ TEST_F(SqliteStoreTest, OpeningRestoresIndexesAnInterruptedImportLeftOut) {
   EXPECT_EQ(RawDb(path_).Column("SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY 1"),
             schema);
   EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+}
+
+// Version 2 drops the questions' normalised-text index, which nothing
+// reads; a version 1 store is migrated on open and keeps its data, and no
+// import puts the index back.
+TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
+  {
+    auto store = Open();
+    Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q1", {"science"}, 2)}, nullptr));
+  }
+  {
+    RawDb raw(path_);
+    raw.Exec("CREATE INDEX questions_normalised_index ON questions(normalised_question); PRAGMA user_version = 1;");
+  }
+  auto store = Open();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_GE(SqliteSchemaVersion(), 2);
+  const std::string indexes = "SELECT name FROM sqlite_master WHERE type = 'index'";
+  EXPECT_THAT(raw.Column(indexes), AllOf(Not(Contains("questions_normalised_index")),
+                                         Contains("questions_difficulty_index"),
+                                         Contains("question_categories_difficulty_index")));
+  EXPECT_EQ(Must(store->GetQuestions(std::vector<std::string>{"q1"})).size(), 1u);
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+
+  ASSERT_THAT(store->BeginQuestionImport(), IsOk());
+  Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
+  ASSERT_THAT(store->FinishQuestionImport(), IsOk());
+  EXPECT_THAT(raw.Column(indexes), Not(Contains("questions_normalised_index")));
 }
 
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {
