@@ -1,6 +1,8 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <iterator>
 #include <map>
@@ -68,7 +70,41 @@ int JsonDepth(std::string_view body) {
   return max_depth;
 }
 
-std::string JsonString(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string JsonString(const std::string& s) {
+  // Printable ASCII but '"' and '\\' is written as it is (the common case,
+  // a category name on every fetch); anything else through nlohmann, which
+  // escapes and replaces invalid UTF-8.
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) return '"' + s + '"';
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// "<prefix>-<n in hex>": unique within the process, and short.
+std::string RequestId(const std::string& prefix, std::uint64_t n) {
+  char hex[17];
+  const auto end = std::to_chars(hex, hex + sizeof hex, n, 16).ptr;
+  std::string id;
+  id.reserve(prefix.size() + 1 + static_cast<std::size_t>(end - hex));
+  id += prefix;
+  id += '-';
+  id.append(hex, end);
+  return id;
+}
+
+// The decimal digits of a number, without a string: for the response
+// headers and bodies written on every request.
+class Decimal {
+ public:
+  explicit Decimal(std::int64_t n)
+      : size_(static_cast<std::size_t>(std::to_chars(digits_, digits_ + sizeof digits_, n).ptr - digits_)) {}
+  std::string_view view() const { return {digits_, size_}; }
+
+ private:
+  char digits_[24];
+  std::size_t size_;
+};
+
+void AppendNumber(std::string& out, std::int64_t n) { out += Decimal(n).view(); }
 
 }  // namespace
 
@@ -153,7 +189,7 @@ HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_i
   static std::atomic<std::uint64_t> counter{0};
   static const std::string prefix = RandomHex(4);
   const auto start = std::chrono::steady_clock::now();
-  Context ctx{request, client_ip, fmt::format("{}-{:x}", prefix, counter.fetch_add(1)), clock_ms_(), 0, false, {}, {}, {}};
+  Context ctx{request, client_ip, RequestId(prefix, counter.fetch_add(1)), clock_ms_(), 0, false, {}, {}, {}};
   HttpResponse response = Dispatch(ctx);
   Finish(ctx, response);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,7 +273,7 @@ HttpResponse Api::Dispatch(Context& ctx) {
     case Route::Access::kAdmin: {
       auto header = [&](std::string_view name) {
         auto it = ctx.request.find(name);
-        return it == ctx.request.end() ? std::string() : std::string(it->value());
+        return it == ctx.request.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
       };
       auto caller = services_.auth->Authenticate(header("Authorization"), header("X-User-ID"), now);
       if (!caller.ok()) {
@@ -260,9 +296,9 @@ HttpResponse Api::Dispatch(Context& ctx) {
 
 void Api::Finish(Context& ctx, HttpResponse& r) {
   if (ctx.rate) {
-    r.set("X-RateLimit-Limit", std::to_string(ctx.rate->limit));
-    r.set("X-RateLimit-Remaining", std::to_string(ctx.rate->remaining));
-    r.set("X-RateLimit-Reset", std::to_string(ctx.rate->reset));
+    r.set("X-RateLimit-Limit", Decimal(ctx.rate->limit).view());
+    r.set("X-RateLimit-Remaining", Decimal(ctx.rate->remaining).view());
+    r.set("X-RateLimit-Reset", Decimal(ctx.rate->reset).view());
   }
   r.set("X-Request-ID", ctx.request_id);
   const auto origin = ctx.request.find(http::field::origin);
@@ -468,9 +504,14 @@ std::string FetchQuestionsBody(const FetchedQuestions& fetched, const std::strin
     if (i) body += ',';
     body += fetched.question_json[i];
   }
-  body += fmt::format("],\"count\":{},\"category\":{},\"difficulty\":{},\"requested_count\":{}",
-                      fetched.question_json.size(), JsonString(category),
-                      difficulty ? std::to_string(difficulty) : "null", requested_count);
+  body += "],\"count\":";
+  AppendNumber(body, static_cast<std::int64_t>(fetched.question_json.size()));
+  body += ",\"category\":";
+  body += JsonString(category);
+  body += ",\"difficulty\":";
+  if (difficulty) AppendNumber(body, difficulty); else body += "null";
+  body += ",\"requested_count\":";
+  AppendNumber(body, requested_count);
   if (debug) {
     body += fmt::format(",\"debug_info\":{{\"strategy\":\"{}\",\"catalog_version\":{},\"catalog_questions\":{}}}",
                         fetched.strategy, fetched.snapshot->version, fetched.snapshot->entries.size());

@@ -12,7 +12,8 @@ namespace {
 
 bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-std::string Lower(std::string s) {
+std::string Lower(std::string_view text) {
+  std::string s(text);
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
@@ -20,7 +21,7 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-bool IsUuidV4(const std::string& t) {
+bool IsUuidV4(std::string_view t) {
   if (t.size() != 36) return false;
   for (std::size_t i = 0; i < 36; ++i) {
     if (i == 8 || i == 13 || i == 18 || i == 23) {
@@ -128,14 +129,14 @@ Outcome<std::string> AuthService::BoundUser(const std::string& session_id) {
   return user;
 }
 
-Outcome<Caller> AuthService::Authenticate(const std::string& authorization, const std::string& user_id_header,
+Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::string_view user_id_header,
                                           std::int64_t now) {
   if (authorization.empty()) return ServiceError::Unauthorized("missing_token", "Authorization: Bearer <token> is required");
   constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110)
   if (authorization.size() <= kBearer.size() || ToLowerAscii(authorization.substr(0, kBearer.size())) != kBearer)
     return ServiceError::Unauthorized("invalid_token", "the Authorization header must be \"Bearer <token>\"");
-  const std::string_view token = std::string_view(authorization).substr(kBearer.size());
-  std::optional<VerifiedAccess> verified = CachedToken(token);
+  const std::string_view token = authorization.substr(kBearer.size());
+  std::shared_ptr<const VerifiedAccess> verified = CachedToken(token);
   if (!verified) {
     VerifiedToken v = VerifyToken(token, secret_, now);
     switch (v.error) {
@@ -149,8 +150,9 @@ Outcome<Caller> AuthService::Authenticate(const std::string& authorization, cons
     }
     if (v.claims.type != TokenType::kAccess)
       return ServiceError::Unauthorized("invalid_token", "a refresh token cannot be used as an access token");
-    verified = VerifiedAccess{std::move(v.claims), std::make_shared<const nlohmann::json>(std::move(v.payload))};
-    RememberToken(token, *verified);
+    verified = std::make_shared<const VerifiedAccess>(
+        VerifiedAccess{std::move(v.claims), std::make_shared<const nlohmann::json>(std::move(v.payload))});
+    RememberToken(token, verified);
   } else if (verified->claims.expires_at <= now) {
     return ServiceError::Unauthorized("token_expired", "the access token has expired");
   }
@@ -185,14 +187,14 @@ Outcome<Caller> AuthService::Authenticate(const std::string& authorization, cons
   return caller;
 }
 
-std::optional<AuthService::VerifiedAccess> AuthService::CachedToken(std::string_view token) const {
+std::shared_ptr<const AuthService::VerifiedAccess> AuthService::CachedToken(std::string_view token) const {
   std::shared_lock lock(tokens_mu_);
-  auto it = verified_tokens_.find(std::string(token));
-  if (it == verified_tokens_.end()) return std::nullopt;
+  auto it = verified_tokens_.find(token);
+  if (it == verified_tokens_.end()) return nullptr;
   return it->second;
 }
 
-void AuthService::RememberToken(std::string_view token, VerifiedAccess verified) {
+void AuthService::RememberToken(std::string_view token, std::shared_ptr<const VerifiedAccess> verified) {
   std::unique_lock lock(tokens_mu_);
   // Bounded: when full, start over (the tokens in use come back at once).
   if (verified_tokens_.size() >= kMaxVerifiedTokens) verified_tokens_.clear();

@@ -39,7 +39,7 @@ struct Caller {
 
 // Whether `text` is a UUID (8-4-4-4-12 hex) of version 4 and RFC 4122
 // variant, in either case.
-bool IsUuidV4(const std::string& text);
+bool IsUuidV4(std::string_view text);
 // A new random UUID v4, lower case.
 std::string NewUuidV4();
 // `bytes` random bytes as lower-case hex, from the system's CSPRNG.
@@ -58,8 +58,7 @@ class AuthService {
   Outcome<SessionGrant> Refresh(const std::string& refresh_token, std::int64_t now);
   // Checks "Authorization: Bearer <access token>" and the X-User-ID header
   // (either may be empty when absent), binding the session on first use.
-  Outcome<Caller> Authenticate(const std::string& authorization, const std::string& user_id_header,
-                               std::int64_t now);
+  Outcome<Caller> Authenticate(std::string_view authorization, std::string_view user_id_header, std::int64_t now);
   // An access token that may moderate, for operators.
   std::string AdminToken(std::int64_t now, std::int64_t lifetime_seconds = kAccessTokenSeconds) const;
 
@@ -81,8 +80,14 @@ class AuthService {
     std::shared_ptr<const nlohmann::json> payload;
   };
   static constexpr std::size_t kMaxVerifiedTokens = 100000;
-  std::optional<VerifiedAccess> CachedToken(std::string_view token) const;
-  void RememberToken(std::string_view token, VerifiedAccess verified);
+  // Shared, not copied: a hit costs a lookup, no copy of the claims.
+  std::shared_ptr<const VerifiedAccess> CachedToken(std::string_view token) const;
+  void RememberToken(std::string_view token, std::shared_ptr<const VerifiedAccess> verified);
+  // Looks tokens up by string_view, without building a string per request.
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view token) const { return std::hash<std::string_view>()(token); }
+  };
 
   Store& store_;
   const std::string secret_;
@@ -90,7 +95,7 @@ class AuthService {
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::string> bound_users_;
   mutable std::shared_mutex tokens_mu_;
-  std::unordered_map<std::string, VerifiedAccess> verified_tokens_;
+  std::unordered_map<std::string, std::shared_ptr<const VerifiedAccess>, TokenHash, std::equal_to<>> verified_tokens_;
 };
 
 // The signing secret: TRUTHBYTE_JWT_SECRET when set; otherwise, outside
