@@ -152,13 +152,12 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
       view.question_json.push_back(view.owned_json[static_cast<std::size_t>(it - owned_ids.begin())]);
     }
   }
-  auto profile = Profile(user_id);
-  if (!profile.ok()) return profile.error();
-  const User& user = *profile;
-  auto progress = user.daily_progress.find(view.date);
-  if (progress != user.daily_progress.end()) view.progress = progress->second;
-  view.current_streak = VisibleStreak(user.streak, today);
-  view.best_streak = user.streak.best;
+  // The streak and this day's result only: a player's history grows daily.
+  auto day = store_.GetUserDay(user_id, view.date);
+  if (!day.ok()) return ServiceError::FromStatus(day.status());
+  view.progress = std::move(day->progress);
+  view.current_streak = VisibleStreak(day->streak, today);
+  view.best_streak = day->streak.best;
   view.streak_eligible = !view.progress && date == today;
   return view;
 }
@@ -191,9 +190,9 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
     return e;
   }
 
-  auto profile = Profile(user_id);
-  if (!profile.ok()) return profile.error();
-  if (profile->daily_progress.count(challenge->date))
+  auto day = store_.GetUserDay(user_id, challenge->date);
+  if (!day.ok()) return ServiceError::FromStatus(day.status());
+  if (day->progress)
     return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
 
   auto snapshot = catalog_.Current();
@@ -225,7 +224,7 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   progress.score = result.score.percentage;
   progress.rank = std::string(1, result.score.rank);
   progress.completed_at = FormatTimestampMs(now_ms);
-  result.streak = AdvanceStreak(profile->streak, date, result.score.streak_eligible);
+  result.streak = AdvanceStreak(day->streak, date, result.score.streak_eligible);
 
   const std::string now_iso = FormatTimestampMs(now_ms);
   Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, now_iso);

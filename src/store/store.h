@@ -55,6 +55,15 @@ struct AnswerBatchResult {
   std::map<std::string, AnswerTotals> totals;
 };
 
+// What the daily challenge of one date needs of a user: the streak and
+// that date's result, without the rest of their history (which grows by a
+// day's answers every day).
+struct UserDay {
+  bool exists = false;  // the user has a record
+  StreakState streak;
+  std::optional<DailyProgress> progress;  // the date's result, if completed
+};
+
 struct SubmissionDecision {
   std::string submission_id;
   SubmissionStatus status = SubmissionStatus::kApproved;  // approved or rejected
@@ -145,6 +154,10 @@ class Store {
   // DynamoDB the index is a global secondary index: eventually consistent.
   virtual Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) = 0;
   virtual Result<std::optional<User>> GetUser(const std::string& user_id) = 0;
+  // The user's streak and result of `date` (YYYY-MM-DD), as GetUser would
+  // show them. The default reads the whole user; an engine whose users
+  // carry long histories reads only what is asked.
+  virtual Result<UserDay> GetUserDay(const std::string& user_id, const std::string& date);
   // Stores a completed daily challenge and the new streak, unless the user
   // already has a result for that date: then kConditionFailed and nothing
   // changes.

@@ -219,7 +219,9 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
   }
   {
     RawDb raw(path_);
-    raw.Exec("CREATE INDEX questions_normalised_index ON questions(normalised_question); PRAGMA user_version = 1;");
+    // What version 1 had and later versions do not, and not what they add.
+    raw.Exec("CREATE INDEX questions_normalised_index ON questions(normalised_question); DROP TABLE daily_results; "
+             "PRAGMA user_version = 1;");
   }
   auto store = Open();
   RawDb raw(path_);
@@ -236,6 +238,41 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
   Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
   ASSERT_THAT(store->FinishQuestionImport(), IsOk());
   EXPECT_THAT(raw.Column(indexes), Not(Contains("questions_normalised_index")));
+}
+
+// Version 3 adds the daily results by (user, date); a version 2 store gets
+// them from its users' daily_progress on open.
+TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {
+  DailyProgress day;
+  day.date = "2024-03-01";
+  day.correct_count = 6;
+  day.total_questions = 10;
+  day.score = 60;
+  day.rank = "C";
+  day.answers = {{"q1", true, true, 1709251200.5}};
+  day.completed_at = "2024-03-01T09:00:00.000Z";
+  {
+    auto store = Open();
+    ASSERT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{2, 4, CivilDate::Parse("2024-03-01")},
+                                              "2024-03-01T09:00:00.000Z"),
+                IsOk());
+  }
+  {
+    RawDb raw(path_);
+    raw.Exec("DROP TABLE daily_results; PRAGMA user_version = 2;");
+  }
+  auto store = Open();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_EQ(raw.One("SELECT count(*) FROM daily_results"), "1");
+  const UserDay read = Must(store->GetUserDay("u1", "2024-03-01"));
+  ASSERT_TRUE(read.progress);
+  EXPECT_EQ(read.progress->correct_count, 6);
+  EXPECT_EQ(read.progress->rank, "C");
+  EXPECT_EQ(read.streak.best, 4);
+  // And the exactly-once check holds for the migrated day.
+  EXPECT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{}, "2024-03-01T10:00:00.000Z"),
+              HasCode(StatusCode::kConditionFailed));
 }
 
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {

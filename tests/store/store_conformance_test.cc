@@ -747,6 +747,50 @@ TEST_P(StoreConformanceTest, ASecondCompletionOfADateFailsAndChangesNothing) {
   EXPECT_FALSE(GetUser("u2")->streak.last_counted);
 }
 
+// One day of a user (what the daily screen reads): the streak and that
+// date's result, the same as GetUser shows, on any handle.
+TEST_P(StoreConformanceTest, GetUserDayIsTheStreakAndThatDaysResult) {
+  EXPECT_FALSE(Must(store().GetUserDay("nobody", "2024-03-01")).exists);
+  Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u1", "q1", true, true, 1.0)},
+                             "2024-03-01T08:00:00.000Z"));
+  UserDay before = Must(store().GetUserDay("u1", "2024-03-01"));
+  EXPECT_TRUE(before.exists);
+  EXPECT_FALSE(before.progress);
+  EXPECT_EQ(before.streak.current, 0);
+  EXPECT_FALSE(before.streak.last_counted);
+
+  ASSERT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-01", 8, "2024-03-01T09:00:00.000Z"),
+                                             MakeStreak(3, 5, "2024-03-01"), "2024-03-01T09:00:00.000Z"),
+              IsOk());
+  ASSERT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-02", 9, "2024-03-02T09:00:00.000Z"),
+                                             MakeStreak(4, 5, "2024-03-02"), "2024-03-02T09:00:00.000Z"),
+              IsOk());
+  auto other = OpenHandle();
+  for (Store* s : {&store(), other.get()}) {
+    const UserDay day = Must(s->GetUserDay("u1", "2024-03-01"));
+    EXPECT_TRUE(day.exists);
+    EXPECT_EQ(day.streak.current, 4);
+    EXPECT_EQ(day.streak.best, 5);
+    EXPECT_EQ(day.streak.last_counted, CivilDate::Parse("2024-03-02"));
+    ASSERT_TRUE(day.progress);
+    EXPECT_EQ(day.progress->date, "2024-03-01");
+    EXPECT_EQ(day.progress->correct_count, 8);
+    EXPECT_EQ(day.progress->score, 80.25);
+    EXPECT_EQ(day.progress->rank, "A");
+    EXPECT_EQ(day.progress->completed_at, "2024-03-01T09:00:00.000Z");
+    EXPECT_THAT(day.progress->answers, ElementsAre(FieldsAre("q1", true, true, 1709251200.5),
+                                                   FieldsAre("q2", false, false, 1709251201.125)));
+    EXPECT_EQ(Must(s->GetUserDay("u1", "2024-03-02")).progress->correct_count, 9);
+    EXPECT_FALSE(Must(s->GetUserDay("u1", "2024-03-03")).progress);
+  }
+  // A second completion of a date changes neither view of it.
+  EXPECT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-02", 1, "2024-03-02T10:00:00.000Z"),
+                                             MakeStreak(0, 0, ""), "2024-03-02T10:00:00.000Z"),
+              HasCode(StatusCode::kConditionFailed));
+  EXPECT_EQ(Must(store().GetUserDay("u1", "2024-03-02")).progress->correct_count, 9);
+  EXPECT_EQ(GetUser("u1")->daily_progress.at("2024-03-02").correct_count, 9);
+}
+
 // The question_id index: a question's answers, by user, on any handle.
 TEST_P(StoreConformanceTest, AnswersForQuestionFindsEveryAnswerToIt) {
   Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u2", "q1", true, true, 1.5, 700),
