@@ -579,6 +579,36 @@ class DynamoDbStore final : public Store {
     return std::optional<User>(UserFromItem(*item));
   }
 
+  Result<UserDay> GetUserDay(const std::string& user_id, const std::string& date) override {
+    // The streak and that one day only: a player's item grows by a day's
+    // results every day, and the rest of it would cross the wire and be
+    // parsed for nothing.
+    auto r = client_.Call(
+        "GetItem",
+        {{"TableName", Table("users")},
+         {"Key", ToItem(json{{"user_id", user_id}})},
+         {"ConsistentRead", true},
+         {"ProjectionExpression", "user_id, current_daily_streak, best_daily_streak, last_counted_date, daily_progress.#d"},
+         {"ExpressionAttributeNames", {{"#d", date}}}});
+    if (!r.ok()) return r.status();
+    auto found = r->find("Item");
+    UserDay day;
+    if (found == r->end()) return day;
+    auto decoded = FromItem(*found);
+    if (!decoded.ok()) return decoded.status();
+    const json& item = *decoded;
+    // Without last_counted_date (items of other tools, or no daily played
+    // yet) GetUser works the streak out from the whole history.
+    if (!item.contains("last_counted_date")) return Store::GetUserDay(user_id, date);
+    day.exists = true;
+    day.streak.current = static_cast<int>(Int(item, "current_daily_streak"));
+    day.streak.best = static_cast<int>(Int(item, "best_daily_streak"));
+    day.streak.last_counted = CivilDate::Parse(Str(item, "last_counted_date"));
+    if (auto progress = item.find("daily_progress"); progress != item.end() && progress->is_object())
+      if (auto entry = progress->find(date); entry != progress->end()) day.progress = ProgressFromItem(date, *entry);
+    return day;
+  }
+
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
                                 const StreakState& streak, const std::string& now_iso) override {
     // The progress map must exist before a date can be set inside it.
