@@ -9,6 +9,8 @@
 # history is written into the copy with SQL before the server starts: into
 # users.daily_progress, and into daily_results where the schema has it
 # (version 3 on). Prints requests/s, p50 and p99 of wrk -t2 -c32 -d5s.
+# A build refuses a store of a newer schema than its own: to compare with
+# an older build, make the store with the oldest of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 store=bench/work/pool-100000.db
@@ -17,28 +19,21 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --store) store=$2; shift 2 ;;
     --days) days=$2; shift 2 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) break ;;
   esac
 done
 [[ $# -ge 1 ]] || { echo "usage: bench/loyal-player.sh [--store DB] [--days N] BINARY [BINARY ...]" >&2; exit 2; }
 [[ -f "$store" ]] || { echo "no store $store: run bash bench/run.sh first, or give --store" >&2; exit 1; }
-command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk >/dev/null
+source bench/lib.sh
 
 lua="$PWD/bench/wrk/endpoint.lua"
 user=22222222-2222-4222-8222-222222222222
 work=$(mktemp -d /tmp/truthbyte-loyal.XXXXXX)
-server_pid=
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'bench_stop_server; rm -rf "$work"' EXIT
 
 for binary in "$@"; do
-  rm -f "$work"/store.db*
-  cp "$store" "$work/store.db"
-  [[ -f "$store-wal" ]] && cp "$store-wal" "$work/store.db-wal"
+  bench_copy_store "$store" "$work/store.db"
   python3 - "$work/store.db" "$user" "$days" <<'PY'
 import datetime, json, random, sqlite3, sys
 path, user, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -63,21 +58,12 @@ if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'daily_results'").fetcho
                    [(user, d, json.dumps(p, separators=(",", ":"))) for d, p in progress.items()])
 db.commit()
 PY
-  "$binary" --store "sqlite:$work/store.db" serve --host 127.0.0.1 --port 0 --threads 2 \
-    --user-rate-limit 1000000000 --session-rate-limit 1000000000 >"$work/server.log" 2>&1 &
-  server_pid=$!
-  url=
-  for _ in $(seq 1 240); do
-    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/server.log" | head -1 || true)
-    [[ -n "$url" ]] && break
-    sleep 0.25
-  done
-  [[ -n "$url" ]] || { echo "server did not start (see $work/server.log)" >&2; exit 1; }
+  bench_start_server "$binary" "$work/store.db" "$work/server.log"
   token=$(curl -s -H "X-User-ID: $user" "$url/v1/session" |
           python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
   TB_MODE=get TB_PATH=/v1/fetch-daily-questions TB_TOKEN="$token" TB_USER="$user" TB_OUT="$work/out.json" \
     wrk -t2 -c32 -d5s -s "$lua" "$url" >/dev/null
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+  bench_stop_server
   python3 - "$binary" "$work/out.json" "$days" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[2]).read().splitlines()[-1])

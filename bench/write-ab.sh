@@ -32,16 +32,11 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $# -ge 1 ]] || { echo "usage: bench/write-ab.sh [--rounds N] [--duration S] [--store DB] [--ids FILE] BINARY_A [BINARY_B]" >&2; exit 2; }
 [[ -f "$store" ]] || { echo "no store $store: run bash bench/run.sh first, or give --store" >&2; exit 1; }
-command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk >/dev/null
+source bench/lib.sh
 
 lua="$PWD/bench/wrk/endpoint.lua"
 work=$(mktemp -d /tmp/truthbyte-write-ab.XXXXXX)
-server_pid=
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'bench_stop_server; rm -rf "$work"' EXIT
 
 # Question ids to answer: a sample of the store's own, unless given.
 if [[ -n "$ids" ]]; then
@@ -61,18 +56,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_once() {
   local label=$1 binary=$2 dir="$work/run"
   rm -rf "$dir"; mkdir -p "$dir"
-  cp "$store" "$dir/store.db"
-  [[ -f "$store-wal" ]] && cp "$store-wal" "$dir/store.db-wal"
-  "$binary" --store "sqlite:$dir/store.db" serve --host 127.0.0.1 --port 0 --threads 2 \
-    --user-rate-limit 1000000000 --session-rate-limit 1000000000 >"$dir/server.log" 2>&1 &
-  server_pid=$!
-  local url=
-  for _ in $(seq 1 240); do
-    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$dir/server.log" | head -1 || true)
-    [[ -n "$url" ]] && break
-    sleep 0.25
-  done
-  [[ -n "$url" ]] || { echo "server did not start (see $dir/server.log)" >&2; exit 1; }
+  bench_copy_store "$store" "$dir/store.db"
+  bench_start_server "$binary" "$dir/store.db" "$dir/server.log"
   TB_MODE=session TB_USERS="$dir/users" TB_OUT="$dir/session.json" \
     wrk -t2 -c32 -d"${duration}s" -s "$lua" "$url" >/dev/null
   local before after
@@ -80,7 +65,7 @@ run_once() {
   TB_MODE=submit TB_USERS="$dir/users" TB_IDS="$work/ids.txt" TB_OUT="$dir/submit.json" \
     wrk -t2 -c32 -d"${duration}s" -s "$lua" "$url" >/dev/null
   after=$(cpu_ticks "$server_pid")
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+  bench_stop_server
   python3 - "$label" "$dir" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 label, d, before, after, hz = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -95,5 +80,5 @@ PY
 
 for round in $(seq 1 "$rounds"); do
   run_once "round $round A" "$1"
-  [[ $# -ge 2 ]] && run_once "round $round B" "$2"
+  if [[ $# -ge 2 ]]; then run_once "round $round B" "$2"; fi
 done

@@ -12,13 +12,6 @@ namespace {
 
 bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-std::string Lower(std::string_view text) {
-  std::string s(text);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 }  // namespace
 
 bool IsUuidV4(std::string_view t) {
@@ -82,7 +75,7 @@ Outcome<SessionGrant> AuthService::CreateSession(const std::string& client_ip, c
   Session session;
   session.session_id = NewUuidV4();
   session.ip_hash = HashIp(client_ip);
-  session.user_id = Lower(user_id_header);
+  session.user_id = ToLowerAscii(user_id_header);
   session.created_at = now;
   if (Status s = store_.CreateSession(session); !s.ok()) return ServiceError::FromStatus(s);
   if (!session.user_id.empty()) {
@@ -158,7 +151,7 @@ Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::s
   }
   if (!user_id_header.empty() && !IsUuidV4(user_id_header))
     return ServiceError::BadRequest("invalid_user_id", "X-User-ID must be a UUID v4");
-  const std::string requested = Lower(user_id_header);
+  const std::string requested = ToLowerAscii(user_id_header);
 
   const TokenClaims& claims = verified->claims;
   Caller caller;

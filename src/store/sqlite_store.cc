@@ -152,6 +152,8 @@ DROP INDEX IF EXISTS questions_normalised_index;
     // one JSON object: after a year about 375 KB, which the daily screen
     // read and parsed whole on every request (120 requests/s for such a
     // player, against 18,000 for a new one). A row a day reads one day.
+    // A user whose daily_progress does not decode gets no rows (GetUser
+    // reports it as before) instead of failing the migration.
     R"sql(
 CREATE TABLE daily_results (
   user_id TEXT NOT NULL,
@@ -160,7 +162,9 @@ CREATE TABLE daily_results (
   PRIMARY KEY (user_id, date)
 ) WITHOUT ROWID;
 INSERT INTO daily_results(user_id, date, progress)
-  SELECT users.user_id, day.key, day.value FROM users, json_each(users.daily_progress) AS day;
+  SELECT users.user_id, day.key, day.value
+  FROM users, json_each(CASE WHEN json_valid(users.daily_progress) AND json_type(users.daily_progress) = 'object'
+                             THEN users.daily_progress ELSE '{}' END) AS day;
 )sql",
 };
 
@@ -670,9 +674,7 @@ class SqliteStore final : public Store {
     if (rc == SQLITE_DONE) return day;
     if (rc != SQLITE_ROW) return CheckOn((*reader)->db, rc, "read a user's day");
     day.exists = true;
-    day.streak.current = static_cast<int>(q.Int(0));
-    day.streak.best = static_cast<int>(q.Int(1));
-    day.streak.last_counted = CivilDate::Parse(q.Text(2));
+    day.streak = ReadStreak(q, 0);
     if (!q.IsNull(3)) {
       const nlohmann::json j = nlohmann::json::parse(q.Text(3), nullptr, false);
       if (!j.is_object()) return Status::Corruption("daily result " + date + " of " + user_id + " does not decode");
@@ -1266,15 +1268,23 @@ class SqliteStore final : public Store {
     return raw;
   }
 
+  // current_daily_streak, best_daily_streak and last_counted_date, from
+  // column `first` on.
+  static StreakState ReadStreak(const Query& q, int first) {
+    StreakState streak;
+    streak.current = static_cast<int>(q.Int(first));
+    streak.best = static_cast<int>(q.Int(first + 1));
+    streak.last_counted = CivilDate::Parse(q.Text(first + 2));
+    return streak;
+  }
+
   Status ReadUser(const Query& q, User* u) {
     u->user_id = q.Text(0);
     u->created_at = q.Text(1);
     u->last_active = q.Text(2);
     u->total_answers = q.Int(3);
     u->correct_answers = q.Int(4);
-    u->streak.current = static_cast<int>(q.Int(5));
-    u->streak.best = static_cast<int>(q.Int(6));
-    u->streak.last_counted = CivilDate::Parse(q.Text(7));
+    u->streak = ReadStreak(q, 5);
     nlohmann::json progress = nlohmann::json::parse(q.Text(8), nullptr, false);
     if (!progress.is_object()) return Status::Corruption("daily progress of " + u->user_id + " does not decode");
     for (const auto& [date, day] : progress.items()) {

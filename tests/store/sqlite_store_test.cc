@@ -259,12 +259,20 @@ TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {
   }
   {
     RawDb raw(path_);
-    raw.Exec("DROP TABLE daily_results; PRAGMA user_version = 2;");
+    // Beside the good user, ones whose progress is empty or does not
+    // decode: the migration fills what it can and fails for none of them.
+    raw.Exec("DROP TABLE daily_results; "
+             "INSERT INTO users(user_id, created_at, last_active, daily_progress) VALUES "
+             "('empty', 'x', 'x', '{}'), ('broken', 'x', 'x', 'not json'), ('list', 'x', 'x', '[1,2]'); "
+             "PRAGMA user_version = 2;");
   }
   auto store = Open();
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
   EXPECT_EQ(raw.One("SELECT count(*) FROM daily_results"), "1");
+  EXPECT_EQ(raw.One("SELECT user_id || ' ' || date FROM daily_results"), "u1 2024-03-01");
+  EXPECT_FALSE(Must(store->GetUserDay("broken", "2024-03-01")).progress);
+  EXPECT_TRUE(Must(store->GetUserDay("empty", "2024-03-01")).exists);
   const UserDay read = Must(store->GetUserDay("u1", "2024-03-01"));
   ASSERT_TRUE(read.progress);
   EXPECT_EQ(read.progress->correct_count, 6);

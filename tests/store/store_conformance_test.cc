@@ -789,6 +789,18 @@ TEST_P(StoreConformanceTest, GetUserDayIsTheStreakAndThatDaysResult) {
               HasCode(StatusCode::kConditionFailed));
   EXPECT_EQ(Must(store().GetUserDay("u1", "2024-03-02")).progress->correct_count, 9);
   EXPECT_EQ(GetUser("u1")->daily_progress.at("2024-03-02").correct_count, 9);
+
+  // A player none of whose days counted for the streak (no last counted
+  // day): the day is there all the same.
+  ASSERT_THAT(store().CompleteDailyChallenge("u3", MakeProgress("2024-03-01", 2, "2024-03-01T09:00:00.000Z"),
+                                             MakeStreak(0, 0, ""), "2024-03-01T09:00:00.000Z"),
+              IsOk());
+  const UserDay uncounted = Must(store().GetUserDay("u3", "2024-03-01"));
+  EXPECT_TRUE(uncounted.exists);
+  ASSERT_TRUE(uncounted.progress);
+  EXPECT_EQ(uncounted.progress->correct_count, 2);
+  EXPECT_FALSE(uncounted.streak.last_counted);
+  EXPECT_EQ(uncounted.streak.current, 0);
 }
 
 // The question_id index: a question's answers, by user, on any handle.
@@ -905,6 +917,12 @@ TEST_P(StoreConformanceTest, RacingCompletionsOfOneDateSucceedExactlyOnce) {
   ASSERT_TRUE(u);
   EXPECT_EQ(u->daily_progress.at("2024-04-04").correct_count, winner);
   EXPECT_EQ(u->streak.current, winner + 1);
+  // The losers, rolled back inside shared commits, left no trace in the
+  // day's view either.
+  const UserDay day = Must(store().GetUserDay("racer", "2024-04-04"));
+  ASSERT_TRUE(day.progress);
+  EXPECT_EQ(day.progress->correct_count, winner);
+  EXPECT_EQ(day.streak.current, winner + 1);
 }
 
 TEST_P(StoreConformanceTest, ScanUsersVisitsEveryUser) {

@@ -583,28 +583,18 @@ class DynamoDbStore final : public Store {
     // The streak and that one day only: a player's item grows by a day's
     // results every day, and the rest of it would cross the wire and be
     // parsed for nothing.
-    auto r = client_.Call(
-        "GetItem",
-        {{"TableName", Table("users")},
-         {"Key", ToItem(json{{"user_id", user_id}})},
-         {"ConsistentRead", true},
-         {"ProjectionExpression", "user_id, current_daily_streak, best_daily_streak, last_counted_date, daily_progress.#d"},
-         {"ExpressionAttributeNames", {{"#d", date}}}});
-    if (!r.ok()) return r.status();
-    auto found = r->find("Item");
+    auto item = GetItem(Table("users"), {{"user_id", user_id}},
+                        "user_id, current_daily_streak, best_daily_streak, last_counted_date, daily_progress.#d",
+                        {{"#d", date}});
+    if (!item.ok()) return item.status();
     UserDay day;
-    if (found == r->end()) return day;
-    auto decoded = FromItem(*found);
-    if (!decoded.ok()) return decoded.status();
-    const json& item = *decoded;
-    // Without last_counted_date (items of other tools, or no daily played
-    // yet) GetUser works the streak out from the whole history.
-    if (!item.contains("last_counted_date")) return Store::GetUserDay(user_id, date);
+    if (item->is_null()) return day;
     day.exists = true;
-    day.streak.current = static_cast<int>(Int(item, "current_daily_streak"));
-    day.streak.best = static_cast<int>(Int(item, "best_daily_streak"));
-    day.streak.last_counted = CivilDate::Parse(Str(item, "last_counted_date"));
-    if (auto progress = item.find("daily_progress"); progress != item.end() && progress->is_object())
+    day.streak = StreakFromItem(*item);
+    // Without a last counted day GetUser works the streak out from the
+    // whole history (items of other tools; players with no counted day).
+    if (!day.streak.last_counted) return Store::GetUserDay(user_id, date);
+    if (auto progress = item->find("daily_progress"); progress != item->end() && progress->is_object())
       if (auto entry = progress->find(date); entry != progress->end()) day.progress = ProgressFromItem(date, *entry);
     return day;
   }
@@ -877,8 +867,16 @@ class DynamoDbStore final : public Store {
   }
 
   // The plain item under `key` (consistent read), or null.
-  Result<json> GetItem(const std::string& table, const json& key) {
-    auto r = client_.Call("GetItem", {{"TableName", table}, {"Key", ToItem(key)}, {"ConsistentRead", true}});
+  // `projection`: a ProjectionExpression with its attribute names, or none
+  // for the whole item.
+  Result<json> GetItem(const std::string& table, const json& key, const std::string& projection = "",
+                       const json& names = json()) {
+    json request = {{"TableName", table}, {"Key", ToItem(key)}, {"ConsistentRead", true}};
+    if (!projection.empty()) {
+      request["ProjectionExpression"] = projection;
+      if (!names.is_null()) request["ExpressionAttributeNames"] = names;
+    }
+    auto r = client_.Call("GetItem", std::move(request));
     if (!r.ok()) return r.status();
     auto it = r->find("Item");
     if (it == r->end()) return json();
@@ -1031,6 +1029,16 @@ class DynamoDbStore final : public Store {
     return r.status();
   }
 
+  // The streak attributes as stored; last_counted is empty when the item
+  // has none (UserFromItem then looks for it in the history).
+  static StreakState StreakFromItem(const json& item) {
+    StreakState streak;
+    streak.current = static_cast<int>(Int(item, "current_daily_streak"));
+    streak.best = static_cast<int>(Int(item, "best_daily_streak"));
+    streak.last_counted = CivilDate::Parse(Str(item, "last_counted_date"));
+    return streak;
+  }
+
   User UserFromItem(const json& item) {
     User u;
     u.user_id = Str(item, "user_id");
@@ -1038,9 +1046,7 @@ class DynamoDbStore final : public Store {
     u.last_active = Str(item, "last_active");
     u.total_answers = Int(item, "total_answers");
     u.correct_answers = Int(item, "correct_answers");
-    u.streak.current = static_cast<int>(Int(item, "current_daily_streak"));
-    u.streak.best = static_cast<int>(Int(item, "best_daily_streak"));
-    u.streak.last_counted = CivilDate::Parse(Str(item, "last_counted_date"));
+    u.streak = StreakFromItem(item);
     if (auto progress = item.find("daily_progress"); progress != item.end() && progress->is_object())
       for (const auto& [date, value] : progress->items()) u.daily_progress.emplace(date, ProgressFromItem(date, value));
     if (!u.streak.last_counted) {
