@@ -1,6 +1,7 @@
 #include "core/proposal.h"
 
 #include <regex>
+#include <utility>
 
 #include "core/question.h"
 #include "core/question_format.h"
@@ -9,7 +10,21 @@
 namespace truthbyte {
 namespace {
 
-bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7f && c <= 0x9f); }
+// Control characters (Cc), format characters (Cf: bidirectional overrides
+// such as U+202E, zero-width characters, U+FEFF) and the line and paragraph
+// separators (Zl, Zp): invisible, or able to reorder what a reader sees.
+bool IsControl(char32_t c) {
+  if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;  // Cc
+  static constexpr std::pair<char32_t, char32_t> kFormatAndSeparators[] = {
+      {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},   {0x070F, 0x070F},
+      {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},   {0x200B, 0x200F},   {0x2028, 0x202E},
+      {0x2060, 0x2064},   {0x2066, 0x206F},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD},
+      {0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+      {0xE0020, 0xE007F}};
+  for (const auto& [first, last] : kFormatAndSeparators)
+    if (c >= first && c <= last) return true;
+  return false;
+}
 
 bool HasControl(const std::string& s, bool allow_newlines) {
   for (char32_t c : DecodeUtf8(s)) {
@@ -87,19 +102,6 @@ bool HasLongRun(const std::string& text, std::size_t max_run) {
   return false;
 }
 
-std::size_t CountLetters(const std::string& text) {
-  std::size_t n = 0;
-  for (char32_t c : DecodeUtf8(text)) {
-    const bool ascii_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    // Letters of other scripts; leaves out the symbol, punctuation and
-    // emoji blocks so that "?????" or emoji do not count.
-    const bool other_letter = (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7) ||
-                              (c >= 0x3040 && c < 0xFE00);
-    n += ascii_letter || other_letter;
-  }
-  return n;
-}
-
 bool IsValidCategoryName(const std::string& name) {
   // All spaces would normalise to nothing: not a category.
   if (name.empty() || name.size() > 50 || TrimWhitespace(name).empty()) return false;
@@ -126,13 +128,13 @@ ProposalCheck CheckProposal(const nlohmann::json& body) {
   } else {
     p.question = CheckText(question, "question", kProposalMaxQuestionChars, false, problems);
     // Only text that decoded: an invalid-UTF-8 question has already been
-    // reported and must not also be called too short or unpunctuated.
+    // reported and must not also be called too short. No rule on final
+    // punctuation or letters: the original backend had none, and its client
+    // thanks the player before the reply arrives, so a stricter rule would
+    // silently lose proposals it sends ("Is pi > 3?").
     if (question->is_string() && IsValidUtf8(question->get_ref<const std::string&>())) {
       if (CountCodePoints(p.question) < kProposalMinQuestionChars)
         problems.Add("question", "must be at least " + std::to_string(kProposalMinQuestionChars) + " characters");
-      if (p.question.empty() || (p.question.back() != '?' && p.question.back() != '.' && p.question.back() != '!'))
-        problems.Add("question", "must end with ?, . or !");
-      if (CountLetters(p.question) < 5) problems.Add("question", "must contain at least 5 letters");
       if (HasLongRun(p.question, 4)) problems.Add("question", "must not repeat a character more than 4 times in a row");
     }
   }

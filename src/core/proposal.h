@@ -49,8 +49,6 @@ ProposalCheck CheckProposal(const nlohmann::json& body);
 std::string FindUnsafePattern(const std::string& text);
 // Whether some character repeats more than `max_run` times in a row.
 bool HasLongRun(const std::string& text, std::size_t max_run);
-// Letters of any script (not digits, punctuation, symbols or emoji).
-std::size_t CountLetters(const std::string& text);
 bool IsValidCategoryName(const std::string& name);  // ^[A-Za-z0-9 _-]{1,50}$
 
 }  // namespace truthbyte

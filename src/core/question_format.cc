@@ -258,6 +258,10 @@ nlohmann::ordered_json QuestionToJson(const Question& q) {
   return j;
 }
 
+std::string QuestionToJsonText(const Question& q) {
+  return QuestionToJson(q).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string QuestionToJsonLine(const Question& q) {
   nlohmann::ordered_json j = QuestionToJson(q);
   j["created_at"] = q.created_at;

@@ -28,5 +28,8 @@ bool ReadDifficulty(const nlohmann::json& value, int* difficulty);
 // order so that exports are byte-for-byte reproducible.
 std::string QuestionToJsonLine(const Question& q);
 nlohmann::ordered_json QuestionToJson(const Question& q);
+// The Question object of the API as JSON text; invalid UTF-8 (a question
+// written by another tool) becomes U+FFFD instead of throwing.
+std::string QuestionToJsonText(const Question& q);
 
 }  // namespace truthbyte

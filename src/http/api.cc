@@ -106,6 +106,12 @@ class Decimal {
 
 void AppendNumber(std::string& out, std::int64_t n) { out += Decimal(n).view(); }
 
+ServiceError InternalError(const std::string& what) {
+  ServiceError e;
+  e.internal_detail = "exception: " + what;
+  return e;
+}
+
 }  // namespace
 
 struct Api::Route {
@@ -190,7 +196,16 @@ HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_i
   static const std::string prefix = RandomHex(4);
   const auto start = std::chrono::steady_clock::now();
   Context ctx{request, client_ip, RequestId(prefix, counter.fetch_add(1)), clock_ms_(), 0, false, {}, {}, {}};
-  HttpResponse response = Dispatch(ctx);
+  HttpResponse response;
+  // No exception ends the server: whatever a handler, a service or a store
+  // throws is a 500 here, logged with the request id, nothing internal sent.
+  try {
+    response = Dispatch(ctx);
+  } catch (const std::exception& e) {
+    response = Error(ctx, InternalError(e.what()));
+  } catch (...) {
+    response = Error(ctx, InternalError("an unknown exception"));
+  }
   Finish(ctx, response);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.Record(ctx.routed ? ctx.route : routes_.size(), static_cast<int>(response.result_int()), seconds);
@@ -384,9 +399,11 @@ Outcome<int> IntParam(const std::map<std::string, std::string>& query, const std
   return n;
 }
 
-// Reads answers from a JSON list; collects every problem.
-Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const std::string& user_id,
-                                              std::int64_t now_ms, bool allow_user_id) {
+// Reads answers from a JSON list; collects every problem. The token decides
+// who answers: an answer's optional user_id must name the caller, as their
+// user id or as their token's session id (the deployed client sends its
+// session id there).
+Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const Caller& caller, std::int64_t now_ms) {
   if (!list.is_array()) return ServiceError::BadRequest("validation_failed", "answers must be a list");
   if (list.empty() || list.size() > kMaxAnswersPerRequest)
     return ServiceError::BadRequest("validation_failed",
@@ -432,9 +449,10 @@ Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const 
     }
     auto uid = a.find("user_id");
     if (uid != a.end() && !uid->is_null()) {
-      if (!allow_user_id || !uid->is_string()) {
+      if (!uid->is_string()) {
         problems.push_back(where + ".user_id must be a string");
-      } else if (ToLowerAscii(uid->get<std::string>()) != user_id) {
+      } else if (const std::string& named = uid->get_ref<const std::string&>();
+                 named != caller.session_id && ToLowerAscii(named) != caller.user_id) {
         return ServiceError::Forbidden("user_mismatch", where + ".user_id is not the authenticated user");
       }
     }
@@ -577,7 +595,7 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
     if (it == body->end()) return Error(ctx, ServiceError::BadRequest("validation_failed", "answers is required"));
     list = &*it;
   }
-  auto answers = ReadAnswers(*list, ctx.caller.user_id, ctx.now_ms, true);
+  auto answers = ReadAnswers(*list, ctx.caller, ctx.now_ms);
   if (!answers.ok()) return Error(ctx, answers.error());
   auto result = services_.game->SubmitAnswers(ctx.caller.user_id, *answers, ctx.now_ms);
   if (!result.ok()) return Error(ctx, result.error());
@@ -642,7 +660,7 @@ HttpResponse Api::SubmitDaily(Context& ctx) {
   if (*date != today) return Error(ctx, DailySubmissionDateError(today));
   auto list = body->find("answers");
   if (list == body->end()) return Error(ctx, ServiceError::BadRequest("validation_failed", "answers is required"));
-  auto answers = ReadAnswers(*list, ctx.caller.user_id, ctx.now_ms, true);
+  auto answers = ReadAnswers(*list, ctx.caller, ctx.now_ms);
   if (!answers.ok()) return Error(ctx, answers.error());
   auto result = services_.game->SubmitDaily(ctx.caller.user_id, *date, *answers, today, ctx.now_ms);
   if (!result.ok()) return Error(ctx, result.error());

@@ -38,7 +38,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& categor
   pool.resize(n);
   auto questions = store_.GetQuestions(pool);
   if (!questions.ok()) return ServiceError::FromStatus(questions.status());
-  for (const Question& q : *questions) result.owned_json.push_back(QuestionToJson(q).dump());
+  for (const Question& q : *questions) result.owned_json.push_back(QuestionToJsonText(q));
   for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
   if (result.question_json.empty()) {
     return ServiceError::NotFound(difficulty ? "no questions in category \"" + category + "\" with difficulty " +
@@ -140,7 +140,7 @@ Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const Civ
     if (!rows.ok()) return ServiceError::FromStatus(rows.status());
     for (const Question& q : *rows) {
       owned_ids.push_back(q.id);
-      view.owned_json.push_back(QuestionToJson(q).dump());
+      view.owned_json.push_back(QuestionToJsonText(q));
     }
   }
   // Views into the catalog and into owned_json, which no longer changes.

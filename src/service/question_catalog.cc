@@ -43,7 +43,7 @@ bool QuestionCatalog::Snapshot::HasNormalisedText(std::string_view normalised) c
 
 void QuestionCatalog::Snapshot::Add(const Question& q) {
   const auto index = static_cast<std::uint32_t>(entries.size());
-  entries.push_back({q.id, json_arena.Add(QuestionToJson(q).dump()), q.answer, q.difficulty});
+  entries.push_back({q.id, json_arena.Add(QuestionToJsonText(q)), q.answer, q.difficulty});
   // "general" means every question, whatever the row's categories say.
   auto& general = by_category[std::string(kGeneralCategory)];
   general[0].push_back(index);

@@ -687,7 +687,7 @@ class SqliteStore final : public Store {
 
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
                                 const StreakState& streak, const std::string& now_iso) override {
-    const std::string progress_json = DailyProgressToJson(progress).dump();
+    const std::string progress_json = DailyProgressToJson(progress).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return GroupWrite([&]() -> Status {
       const Status done = Status::ConditionFailed("the daily challenge of " + progress.date + " is already completed");
       {

@@ -122,20 +122,16 @@ TEST(ProposalQuestionTest, LengthCountsCharactersNotBytes) {
   ExpectOk(With("question", accented));
 }
 
-TEST(ProposalQuestionTest, MustEndWithSentencePunctuation) {
-  EXPECT_THAT(OnlyProblem(With("question", "Is the sky blue today"), "question"), HasSubstr("end with"));
-  EXPECT_THAT(OnlyProblem(With("question", "Is the sky blue today,"), "question"), HasSubstr("end with"));
-  ExpectOk(With("question", "The sky is blue today."));
-  ExpectOk(With("question", "The sky is blue today!"));
-  ExpectOk(With("question", "Is the sky blue today?"));
-}
-
-TEST(ProposalQuestionTest, NeedsFiveLetters) {
-  EXPECT_THAT(OnlyProblem(With("question", "Is 1234 5678?"), "question"), HasSubstr("5 letters"));
-  EXPECT_THAT(OnlyProblem(With("question", "Abcd 12345 678?"), "question"), HasSubstr("5 letters"));
-  ExpectOk(With("question", "Is ab 12 345 c?"));  // exactly 5 letters
-  // Letters of other scripts count.
+TEST(ProposalQuestionTest, AcceptsWhatTheOriginalBackendAccepted) {
+  // The deployed client's proposals: no final mark, few letters.
+  ExpectOk(With("question", "The Great Wall of China is visible from space"));
+  ExpectOk(With("question", "Is pi > 3?"));
+  ExpectOk(With("question", "Is 1234 5678?"));
+  ExpectOk(With("question", "Is the sky blue today,"));
   ExpectOk(With("question", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAF\xE9\x9B\xA3\xE3\x81\x97\xE3\x81\x84\xE3\x81\xA7\xE3\x81\x99\xE3\x81\x8B?"));
+  // The rules it had still hold.
+  EXPECT_THAT(OnlyProblem(With("question", "Is pi > 3"), "question"), HasSubstr("at least 10"));
+  EXPECT_THAT(OnlyProblem(With("question", "Is piiiii > 3?"), "question"), HasSubstr("repeat"));
 }
 
 TEST(ProposalQuestionTest, NoControlCharacters) {
@@ -298,7 +294,7 @@ TEST(ProposalTest, Difficulty) {
 // --- all problems at once -----------------------------------------------------------------------
 
 TEST(ProposalTest, ReportsEveryProblemAtOnce) {
-  const json body = {{"question", "short"},  // too short, no end punctuation
+  const json body = {{"question", "shorttttt"},  // too short, and a run of five
                      {"title", std::string(101, 't')},
                      {"passage", "see javascript:alert"},
                      {"answer", "yes"},
@@ -314,17 +310,23 @@ TEST(ProposalTest, ReportsEveryProblemAtOnce) {
       << Describe(c);
 }
 
+TEST(ProposalQuestionTest, RejectsFormatAndSeparatorCharacters) {
+  // Right-to-left override, line separator, byte-order mark, zero-width space.
+  for (const char* c : {"\u202E", "\u2028", "\uFEFF", "\u200B", "\u2066"}) {
+    const std::string text = std::string("Is this ") + c + "question fine?";
+    EXPECT_THAT(OnlyProblem(With("question", text), "question"), HasSubstr("control")) << text;
+  }
+  ExpectOk(With("question", "Is caf\u00E9 au lait \u00A0 French?"));  // letters and a no-break space
+}
+
 TEST(ProposalTest, ReportsEveryQuestionProblemAtOnce) {
-  // No end punctuation and only 2 letters: both are reported.
-  const ProposalCheck c = CheckProposal(With("question", "Is 1234 5678"));
-  ASSERT_EQ(c.problems.size(), 2u) << Describe(c);
-  EXPECT_EQ(c.problems[0].field, "question");
-  EXPECT_EQ(c.problems[1].field, "question");
-  EXPECT_THAT(Describe(c), HasSubstr("end with"));
-  EXPECT_THAT(Describe(c), HasSubstr("5 letters"));
-  // Too short, unpunctuated, too few letters and a long run: four problems.
+  // Too short and a long run: both are reported.
   const ProposalCheck d = CheckProposal(With("question", "ab 11111"));
-  EXPECT_EQ(d.problems.size(), 4u) << Describe(d);
+  ASSERT_EQ(d.problems.size(), 2u) << Describe(d);
+  EXPECT_EQ(d.problems[0].field, "question");
+  EXPECT_EQ(d.problems[1].field, "question");
+  EXPECT_THAT(Describe(d), HasSubstr("at least 10"));
+  EXPECT_THAT(Describe(d), HasSubstr("repeat"));
 }
 
 TEST(ProposalTest, EmptyBodyReportsEveryRequiredField) {
@@ -346,17 +348,6 @@ TEST(ProposalHelpersTest, HasLongRun) {
   EXPECT_TRUE(HasLongRun("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 4));   // ééééé: characters, not bytes
   EXPECT_FALSE(HasLongRun("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 4));
   EXPECT_TRUE(HasLongRun("aa", 1));
-}
-
-TEST(ProposalHelpersTest, CountLetters) {
-  EXPECT_EQ(CountLetters(""), 0u);
-  EXPECT_EQ(CountLetters("abc DEF"), 6u);
-  EXPECT_EQ(CountLetters("12345 ?!.,"), 0u);
-  EXPECT_EQ(CountLetters("h\xC3\xA9llo w\xC3\xB6rld"), 10u);           // héllo wörld
-  EXPECT_EQ(CountLetters("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"), 3u);  // 日本語
-  EXPECT_EQ(CountLetters("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"), 0u);      // emoji
-  EXPECT_EQ(CountLetters("\xC3\x97\xC3\xB7"), 0u);                      // × ÷
-  EXPECT_EQ(CountLetters("\xE2\x80\x94\xE2\x80\x9C"), 0u);              // — “
 }
 
 }  // namespace

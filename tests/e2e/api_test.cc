@@ -328,6 +328,24 @@ TEST_F(ApiTest, SubmitAnswersRejectsAnotherUsersId) {
   EXPECT_EQ(0, p.GetOk("/v1/user")["total_answers"]);
 }
 
+TEST_F(ApiTest, SubmitAnswersAcceptsTheSessionIdAsUserId) {
+  // The deployed client posts a bare list with its session id as user_id.
+  Player p(port());
+  json list = json::array({{{"user_id", p.session_id()}, {"question_id", "tb-0001"}, {"answer", true},
+                            {"timestamp", NowSeconds()}},
+                           {{"user_id", p.user_id()}, {"question_id", "tb-0002"}, {"answer", true},
+                            {"timestamp", NowSeconds()}}});
+  HttpResult r = p.PostJson("/v1/submit-answers", list);
+  ASSERT_EQ(200, r.status) << r.body;
+  EXPECT_EQ(2, r.Json()["recorded"]);
+  EXPECT_EQ(2, p.GetOk("/v1/user")["total_answers"]);
+  // Another player's session id is still someone else.
+  Player other(port());
+  list = json::array({{{"user_id", other.session_id()}, {"question_id", "tb-0003"}, {"answer", true}}});
+  ExpectError(p.PostJson("/v1/submit-answers", list), 403, "user_mismatch");
+  EXPECT_EQ(2, p.GetOk("/v1/user")["total_answers"]);
+}
+
 TEST_F(ApiTest, UserProfileHasTheDocumentedFields) {
   Player p(port());
   json j = p.GetOk("/v1/user");

@@ -97,6 +97,19 @@ TEST_F(ProposalsTest, AValidProposalIsPending) {
   EXPECT_TRUE(data["submitted_at"].is_string());
 }
 
+TEST_F(ProposalsTest, TheDeployedClientsProposalsAreAccepted) {
+  // Its exact body (game.zig): empty title and passage, the fallback tag; the
+  // original backend took these, without a final mark or with few letters.
+  Player p(port());
+  for (const char* text : {"The Great Wall of China is visible from space", "Is pi > 3?"}) {
+    const std::string question = std::string(text) + " " + UniqueWord();
+    HttpResult r = p.PostJson("/v1/propose-question", {{"question", question}, {"answer", false}, {"title", ""},
+                                                        {"passage", ""}, {"categories", {"user-submitted"}}});
+    ASSERT_EQ(201, r.status) << text << ": " << r.body;
+    EXPECT_EQ(question, r.Json()["data"]["question"]);
+  }
+}
+
 TEST_F(ProposalsTest, EveryProblemIsReportedAtOnce) {
   Player p(port());
   HttpResult r = p.PostJson("/v1/propose-question", {{"question", "Is it?"}, {"answer", true}, {"difficulty", 9}});
@@ -113,7 +126,7 @@ TEST_F(ProposalsTest, EveryProblemIsReportedAtOnce) {
   // Other single problems, each a 400 with details.
   const std::vector<json> bad = {
       {{"question", "Is this <script>alert(1)</script> safe?"}, {"answer", true}, {"categories", {"science"}}},
-      {{"question", "Is this question fine"}, {"answer", true}, {"categories", {"science"}}},    // no end mark
+      {{"question", "Is this\u202equestion fine?"}, {"answer", true}, {"categories", {"science"}}},  // control
       {{"question", "Is thiiiiiis fine at all?"}, {"answer", true}, {"categories", {"science"}}},  // long run
       {{"question", "Is this a fine question?"}, {"answer", "yes"}, {"categories", {"science"}}},
       {{"question", "Is this a fine question?"}, {"answer", true}, {"categories", json::array()}},

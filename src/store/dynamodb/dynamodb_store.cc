@@ -64,6 +64,13 @@ std::int64_t Int(const json& item, const char* key) {
   return it->is_number_integer() ? it->get<std::int64_t>() : static_cast<std::int64_t>(it->get<double>());
 }
 
+// A boolean attribute; false when absent or of another type (json::value
+// would throw on a number or a string written by another tool).
+bool Bool(const json& item, const char* key) {
+  auto it = item.find(key);
+  return it != item.end() && it->is_boolean() && it->get<bool>();
+}
+
 // A daily-progress entry as we write it, or in the seed's shorter shape
 // ({answers, completed_at}): the missing numbers are derived.
 DailyProgress ProgressFromItem(const std::string& date, const json& value) {
@@ -77,8 +84,8 @@ DailyProgress ProgressFromItem(const std::string& date, const json& value) {
         if (!e.is_object()) continue;
         DailyAnswer d;
         d.question_id = Str(e, "question_id");
-        d.answer = e.value("answer", false);
-        d.is_correct = e.value("is_correct", false);
+        d.answer = Bool(e, "answer");
+        d.is_correct = Bool(e, "is_correct");
         d.timestamp = e.contains("timestamp") && e["timestamp"].is_number() ? e["timestamp"].get<double>() : 0;
         p.correct_count += d.is_correct;
         p.answers.push_back(std::move(d));
@@ -535,7 +542,7 @@ class DynamoDbStore final : public Store {
     Answer a;
     a.user_id = Str(item, "user_id");
     a.question_id = Str(item, "question_id");
-    a.answer = item.value("answer", false);
+    a.answer = Bool(item, "answer");
     if (item.contains("is_correct") && item["is_correct"].is_boolean()) a.is_correct = item["is_correct"].get<bool>();
     a.timestamp = item.contains("timestamp") && item["timestamp"].is_number() ? item["timestamp"].get<double>() : 0;
     if (item.contains("response_time_ms") && item["response_time_ms"].is_number())
