@@ -262,6 +262,15 @@ std::string QuestionToJsonText(const Question& q) {
   return QuestionToJson(q).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts parts) {
+  if (parts.passage && parts.tags) return std::string(question_json);
+  auto j = nlohmann::ordered_json::parse(question_json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::string(question_json);  // not ours: leave it whole
+  if (!parts.passage) j.erase("passage");
+  if (!parts.tags) j.erase("tags");
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string QuestionToJsonLine(const Question& q) {
   nlohmann::ordered_json j = QuestionToJson(q);
   j["created_at"] = q.created_at;

@@ -32,4 +32,13 @@ nlohmann::ordered_json QuestionToJson(const Question& q);
 // written by another tool) becomes U+FFFD instead of throwing.
 std::string QuestionToJsonText(const Question& q);
 
+// The optional parts of a Question object.
+struct QuestionParts {
+  bool passage = true;
+  bool tags = true;
+};
+// `question_json` (a Question object as QuestionToJsonText writes it) with
+// only the optional parts asked for; the other keys keep their order.
+std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts parts);
+
 }  // namespace truthbyte

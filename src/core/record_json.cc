@@ -13,14 +13,14 @@ nlohmann::ordered_json AnswerToJson(const Answer& a) {
   return j;
 }
 
-nlohmann::ordered_json DailyProgressToJson(const DailyProgress& p) {
+nlohmann::ordered_json DailyProgressToJson(const DailyProgress& p, bool with_answer_timestamps) {
   nlohmann::ordered_json answers = nlohmann::ordered_json::array();
   for (const auto& a : p.answers) {
     nlohmann::ordered_json e;
     e["question_id"] = a.question_id;
     e["answer"] = a.answer;
     e["is_correct"] = a.is_correct;
-    e["timestamp"] = a.timestamp;
+    if (with_answer_timestamps) e["timestamp"] = a.timestamp;
     answers.push_back(std::move(e));
   }
   nlohmann::ordered_json j;

@@ -10,7 +10,9 @@
 namespace truthbyte {
 
 nlohmann::ordered_json AnswerToJson(const Answer& a);
-nlohmann::ordered_json DailyProgressToJson(const DailyProgress& p);
+// The stored document; `with_answer_timestamps` false leaves out each
+// answer's timestamp (the compact daily reply).
+nlohmann::ordered_json DailyProgressToJson(const DailyProgress& p, bool with_answer_timestamps = true);
 Status DailyProgressFromJson(const std::string& date, const nlohmann::json& j, DailyProgress* p);
 // Includes the trust score and the streak as stored.
 nlohmann::ordered_json UserToJson(const User& u);

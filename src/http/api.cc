@@ -616,32 +616,69 @@ HttpResponse Api::Categories(Context& ctx) {
   return Json(ctx, 200, services_.catalog->Current()->categories_json);
 }
 
+namespace {
+
+// The `include` parameter of fetch-daily-questions: a comma list of the
+// parts the compact default leaves out.
+struct DailyInclude {
+  DailyQuestionParts question;
+  bool answer_timestamps = false;
+};
+
+Outcome<DailyInclude> DailyIncludeParam(const std::map<std::string, std::string>& query) {
+  DailyInclude include;
+  auto it = query.find("include");
+  if (it == query.end()) return include;
+  for (std::string_view rest = it->second; !rest.empty();) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view part = TrimWhitespace(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (part == "passage") {
+      include.question.passage = true;
+    } else if (part == "tags") {
+      include.question.tags = true;
+    } else if (part == "timestamps") {
+      include.answer_timestamps = true;
+    } else if (part == "all") {
+      include = {{.passage = true, .tags = true}, true};
+    } else if (!part.empty()) {
+      return ServiceError::InvalidParameter("include takes a comma list of passage, tags, timestamps and all, not \"" +
+                                            std::string(part.substr(0, 40)) + "\"");
+    }
+  }
+  return include;
+}
+
+}  // namespace
+
 HttpResponse Api::FetchDaily(Context& ctx) {
   const CivilDate today = TodayFromMs(ctx.now_ms);
   auto it = ctx.query.find("date");
   auto date = DateParam(it == ctx.query.end() ? std::nullopt : std::optional<std::string>(it->second), today);
   if (!date.ok()) return Error(ctx, date.error());
-  auto view = services_.game->FetchDaily(ctx.caller.user_id, *date, today);
+  auto include = DailyIncludeParam(ctx.query);
+  if (!include.ok()) return Error(ctx, include.error());
+  auto view = services_.game->FetchDaily(ctx.caller.user_id, *date, today, include->question);
   if (!view.ok()) return Error(ctx, view.error());
+  const std::string& questions = *view->questions_json;
   std::string body;
-  body.reserve(1024 * view->question_json.size() + 512);
-  body += "{\"questions\":[";
-  for (std::size_t i = 0; i < view->question_json.size(); ++i) {
-    if (i) body += ',';
-    body += view->question_json[i];
-  }
+  body.reserve(questions.size() + 1024);
+  body += "{\"questions\":";
+  body += questions;
   // Written directly: this is a hot path, and every value is a number, a
-  // boolean or a date (YYYY-MM-DD, nothing to escape).
+  // boolean or a date (YYYY-MM-DD, nothing to escape). The streaks carry a
+  // fraction (3.0): the deployed client reads them as floats, and reads an
+  // integer's bits as 0.
   const std::string progress =
-      view->progress ? Dump(DailyProgressToJson(*view->progress))
+      view->progress ? Dump(DailyProgressToJson(*view->progress, include->answer_timestamps))
                      : fmt::format(R"({{"completed":false,"score":null,"rank":null,"correct_count":0,)"
                                    R"("total_questions":{},"answers":[],"completed_at":null}})",
-                                   view->question_json.size());
+                                   view->total_questions);
   fmt::format_to(std::back_inserter(body),
-                 R"(],"date":"{}","daily_progress":{},"streak_info":{{"current_streak":{},"best_streak":{},)"
+                 R"(,"date":"{}","daily_progress":{},"streak_info":{{"current_streak":{}.0,"best_streak":{}.0,)"
                  R"("streak_eligible":{}}},"total_questions":{}}})",
                  view->date, progress, view->current_streak, view->best_streak, view->streak_eligible,
-                 view->question_json.size());
+                 view->total_questions);
   return Json(ctx, 200, std::move(body));
 }
 

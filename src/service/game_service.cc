@@ -117,41 +117,61 @@ Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const Civi
   return frozen_.emplace(key, std::move(shared)).first->second;
 }
 
-Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const CivilDate& date,
-                                           const CivilDate& today) {
-  auto found = Challenge(date);
-  if (!found.ok()) return found.error();
-  const DailyChallenge& challenge = **found;
-  DailyView view;
-  view.date = challenge.date;
-  view.snapshot = catalog_.Current();
-  // One lookup per question: a binary search over up to millions of ids.
-  std::vector<const QuestionCatalog::Entry*> entries;
-  std::vector<std::string> missing;
-  for (const std::string& id : challenge.question_ids) {
-    entries.push_back(view.snapshot->Find(id));
-    if (!entries.back()) missing.push_back(id);
+Outcome<std::shared_ptr<const std::string>> GameService::RenderDaily(const DailyChallenge& challenge,
+                                                                     DailyQuestionParts parts, std::size_t* count) {
+  auto snapshot = catalog_.Current();
+  const auto key = std::make_pair(challenge.date, parts.Key());
+  {
+    std::lock_guard lock(daily_mu_);
+    auto it = rendered_.find(key);
+    if (it != rendered_.end() && it->second.catalog_version == snapshot->version) {
+      *count = it->second.count;
+      return it->second.json;
+    }
   }
-  std::vector<std::string> owned_ids;  // parallel to view.owned_json
+  // One lookup per question: a binary search over up to millions of ids.
+  std::vector<std::string> missing;
+  for (const std::string& id : challenge.question_ids)
+    if (!snapshot->Find(id)) missing.push_back(id);
+  std::map<std::string, std::string> from_store;  // id -> Question JSON
   if (!missing.empty()) {
     // A frozen question no longer in the catalog: read it from the store so
     // the day's set stays whole.
     auto rows = store_.GetQuestions(missing);
     if (!rows.ok()) return ServiceError::FromStatus(rows.status());
-    for (const Question& q : *rows) {
-      owned_ids.push_back(q.id);
-      view.owned_json.push_back(QuestionToJsonText(q));
-    }
+    for (const Question& q : *rows) from_store.emplace(q.id, QuestionToJsonText(q));
   }
-  // Views into the catalog and into owned_json, which no longer changes.
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const std::string& id = challenge.question_ids[i];
-    if (entries[i]) {
-      view.question_json.push_back(entries[i]->json);
-    } else if (auto it = std::find(owned_ids.begin(), owned_ids.end(), id); it != owned_ids.end()) {
-      view.question_json.push_back(view.owned_json[static_cast<std::size_t>(it - owned_ids.begin())]);
+  auto json = std::make_shared<std::string>("[");
+  std::size_t n = 0;
+  for (const std::string& id : challenge.question_ids) {
+    std::string_view text;
+    if (const auto* entry = snapshot->Find(id)) {
+      text = entry->json;
+    } else if (auto it = from_store.find(id); it != from_store.end()) {
+      text = it->second;
+    } else {
+      continue;  // gone from the store too
     }
+    if (n++) *json += ',';
+    *json += QuestionJsonWithParts(text, {.passage = parts.passage, .tags = parts.tags});
   }
+  *json += ']';
+  *count = n;
+  std::lock_guard lock(daily_mu_);
+  rendered_[key] = {snapshot->version, json, n};
+  return std::shared_ptr<const std::string>(std::move(json));
+}
+
+Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const CivilDate& date,
+                                           const CivilDate& today, DailyQuestionParts parts) {
+  auto found = Challenge(date);
+  if (!found.ok()) return found.error();
+  const DailyChallenge& challenge = **found;
+  DailyView view;
+  view.date = challenge.date;
+  auto questions = RenderDaily(challenge, parts, &view.total_questions);
+  if (!questions.ok()) return questions.error();
+  view.questions_json = std::move(*questions);
   // The streak and this day's result only: a player's history grows daily.
   auto day = store_.GetUserDay(user_id, view.date);
   if (!day.ok()) return ServiceError::FromStatus(day.status());

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/civil_date.h"
@@ -50,11 +51,21 @@ struct AnswerSubmissionResult {
   double trust_score = 0.5;
 };
 
+// The optional parts of a daily question. The default reply leaves out the
+// passage and the tags: the deployed client parses it into a 16 KB buffer,
+// and it never shows them.
+struct DailyQuestionParts {
+  bool passage = false;
+  bool tags = false;
+  int Key() const { return (passage ? 1 : 0) | (tags ? 2 : 0); }
+};
+
 struct DailyView {
   std::string date;
-  std::vector<std::string_view> question_json;  // serialised Question objects, in order
-  std::shared_ptr<const QuestionCatalog::Snapshot> snapshot;  // keeps catalog entries alive
-  std::vector<std::string> owned_json;  // questions read from the store, when not in the catalog
+  // The day's Question objects, in order, as one JSON array; shared with
+  // every reply of this day, these parts and this catalog snapshot.
+  std::shared_ptr<const std::string> questions_json;
+  std::size_t total_questions = 0;
   std::optional<DailyProgress> progress;   // when completed
   int current_streak = 0;
   int best_streak = 0;
@@ -81,7 +92,8 @@ class GameService {
   Outcome<FetchedQuestions> FetchQuestions(const std::string& category, int difficulty, int count);
   Outcome<AnswerSubmissionResult> SubmitAnswers(const std::string& user_id, const std::vector<AnswerInput>& answers,
                                                 std::int64_t now_ms);
-  Outcome<DailyView> FetchDaily(const std::string& user_id, const CivilDate& date, const CivilDate& today);
+  Outcome<DailyView> FetchDaily(const std::string& user_id, const CivilDate& date, const CivilDate& today,
+                                DailyQuestionParts parts = {});
   Outcome<DailySubmissionResult> SubmitDaily(const std::string& user_id, const CivilDate& date,
                                              const std::vector<AnswerInput>& answers, const CivilDate& today,
                                              std::int64_t now_ms);
@@ -93,11 +105,22 @@ class GameService {
   // first use; frozen challenges are cached (they never change).
   // The day's frozen set, shared (it never changes once frozen).
   Outcome<std::shared_ptr<const DailyChallenge>> Challenge(const CivilDate& date);
+  // The JSON array of the day's questions with `parts`, rendered once per
+  // catalog snapshot (a question edited or removed shows at the next one).
+  Outcome<std::shared_ptr<const std::string>> RenderDaily(const DailyChallenge& challenge, DailyQuestionParts parts,
+                                                          std::size_t* count);
+
+  struct Rendered {
+    std::uint64_t catalog_version = 0;
+    std::shared_ptr<const std::string> json;
+    std::size_t count = 0;
+  };
 
   Store& store_;
   QuestionCatalog& catalog_;
   std::mutex daily_mu_;
   std::map<std::string, std::shared_ptr<const DailyChallenge>> frozen_;  // by date
+  std::map<std::pair<std::string, int>, Rendered> rendered_;            // by date and parts
 };
 
 }  // namespace truthbyte

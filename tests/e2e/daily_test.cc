@@ -342,5 +342,78 @@ TEST_F(DailyTest, RacingSubmissionsForOneUserCompleteOnce) {
   EXPECT_EQ(1, user["current_daily_streak"]);
 }
 
+// The deployed client parses the daily reply with Zig's std.json into a
+// 16,384-byte buffer, about 2.7 bytes of it per byte of JSON: the compact
+// default must stay under 5,500 bytes for ten real questions (the original's
+// curated set, with long passages), new or completed.
+TEST(DailyReplyTest, TheCompactReplyFitsTheDeployedClientInEitherState) {
+  TempDir dir;
+  const std::string store = dir.File("compact.db");
+  auto imported = RunCli(store, {"import", truthbyte::testing::SharedDataFile("curated_questions.jsonl")});
+  ASSERT_EQ(0, imported.exit_code) << imported.err;
+  ServerConfig config;
+  config.demo = false;
+  ServerProcess server(store, config);
+  Player p(server.port());
+
+  HttpResult fresh = p.Get("/v1/fetch-daily-questions");
+  ASSERT_EQ(200, fresh.status) << fresh.body;
+  EXPECT_LT(fresh.body.size(), 5500u);
+  const json day = fresh.Json();
+  ASSERT_EQ(10u, day["questions"].size());
+  for (const auto& q : day["questions"]) {
+    EXPECT_FALSE(q.contains("passage")) << q;
+    EXPECT_FALSE(q.contains("tags")) << q;
+    // What the client reads, and what a player needs to see.
+    EXPECT_TRUE(q["id"].is_string() && q["question"].is_string() && q["answer"].is_boolean()) << q;
+    EXPECT_TRUE(q["title"].is_string() && q["difficulty"].is_number_integer() && q["categories"].is_array()) << q;
+  }
+  // The client reads the streaks as floats (an integer reads as 0 there).
+  EXPECT_THAT(fresh.body, HasSubstr(R"("streak_info":{"current_streak":0.0,"best_streak":0.0,)"));
+
+  // The full shape, on request: every question as fetch-questions serves it.
+  const json full = p.GetOk("/v1/fetch-daily-questions?include=passage,tags");
+  ASSERT_EQ(10u, full["questions"].size());
+  EXPECT_EQ(QuestionIds(day["questions"]), QuestionIds(full["questions"]));
+  std::size_t passage_bytes = 0;
+  for (const auto& q : full["questions"]) {
+    ASSERT_TRUE(q["passage"].is_string()) << q;
+    EXPECT_TRUE(q["tags"].is_array()) << q;
+    passage_bytes += q["passage"].get<std::string>().size();
+  }
+  EXPECT_GT(passage_bytes, 3000u) << "the test needs questions with real passages";
+  const json only_tags = p.GetOk("/v1/fetch-daily-questions?include=tags");
+  EXPECT_FALSE(only_tags["questions"][0].contains("passage"));
+  EXPECT_TRUE(only_tags["questions"][0].contains("tags"));
+  ExpectError(p.Get("/v1/fetch-daily-questions?include=passage,answers"), 400, "invalid_parameter", "answers");
+
+  // The client's own submission body: the answers only, no date, no user id.
+  json answers = json::array();
+  for (const auto& q : day["questions"])
+    answers.push_back({{"question_id", q["id"]}, {"answer", q["answer"]}, {"timestamp", 1796255000}});
+  ASSERT_EQ(200, p.PostJson("/v1/submit-daily-answers", {{"answers", answers}}).status);
+
+  HttpResult done = p.Get("/v1/fetch-daily-questions");
+  ASSERT_EQ(200, done.status) << done.body;
+  EXPECT_LT(done.body.size(), 5500u);
+  const json progress = done.Json()["daily_progress"];
+  EXPECT_EQ(true, progress["completed"]);
+  EXPECT_EQ("S", progress["rank"]);
+  ASSERT_EQ(10u, progress["answers"].size());
+  for (const auto& a : progress["answers"]) {
+    EXPECT_EQ(true, a["is_correct"]) << a;
+    EXPECT_TRUE(a["question_id"].is_string() && a["answer"].is_boolean()) << a;
+    EXPECT_FALSE(a.contains("timestamp")) << a;
+  }
+  EXPECT_THAT(done.body, HasSubstr(R"("current_streak":1.0,"best_streak":1.0,)"));
+  const json stamped = p.GetOk("/v1/fetch-daily-questions?include=timestamps");
+  EXPECT_EQ(1796255000, stamped["daily_progress"]["answers"][0]["timestamp"]);
+  EXPECT_FALSE(stamped["questions"][0].contains("passage"));
+  const json all = p.GetOk("/v1/fetch-daily-questions?include=all");
+  EXPECT_TRUE(all["questions"][0].contains("passage"));
+  EXPECT_TRUE(all["daily_progress"]["answers"][0].contains("timestamp"));
+  server.Stop();
+}
+
 }  // namespace
 }  // namespace truthbyte::e2e
