@@ -125,6 +125,10 @@ int RunTruthbyte(int argc, char** argv) {
             "Seconds to receive a request (and to keep an idle connection)")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  AddOption(serve, "--daily-window", serve_options.daily_window,
+            "Days back a past daily challenge is still stored when first asked for")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
   serve->callback([&] { exit_code = RunServe(store, serve_options, std::cout); });
 
   bool token_admin = false;

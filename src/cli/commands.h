@@ -63,6 +63,7 @@ struct ServeOptions {
   std::int64_t session_rate_limit = 100;
   std::int64_t user_rate_limit = 1000;
   int request_timeout = 15;  // seconds
+  int daily_window = 30;     // days
 };
 int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);

@@ -91,7 +91,7 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   QuestionCatalog catalog(store);
   if (Status s = catalog.RefreshNow(); !s.ok()) return Fail(s);
   AuthService auth(store, *secret, *salt);
-  GameService game(store, catalog);
+  GameService game(store, catalog, options.daily_window);
   ProposalService proposals(store, catalog);
 
   ApiOptions api_options;

@@ -36,4 +36,13 @@ std::vector<std::string> SelectDailyQuestions(std::vector<std::string> pool, con
   return pool;
 }
 
+UnstoredDay ClassifyUnstoredDay(const CivilDate& date, const CivilDate& today,
+                                const std::optional<std::string>& first_day, int window_days) {
+  if (date > today) return UnstoredDay::kPreview;
+  // Dates compare as text: both are YYYY-MM-DD.
+  if (date.ToString() < first_day.value_or(today.ToString())) return UnstoredDay::kBeforeFirst;
+  if (date < today.AddDays(-window_days)) return UnstoredDay::kPreview;
+  return UnstoredDay::kFreeze;
+}
+
 }  // namespace truthbyte

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,17 @@ bool IsDailyEligible(int difficulty);
 // in challenge order.
 std::vector<std::string> SelectDailyQuestions(std::vector<std::string> pool, const CivilDate& date,
                                               std::size_t k = kDailyQuestionCount);
+
+inline constexpr int kDefaultDailyWindowDays = 30;
+
+// What becomes of a day whose challenge is not stored yet, asked for on
+// `today`. Stored (frozen): a day that has started, from the first stored
+// day (today when none is) and at most `window_days` back. Preview (served,
+// not stored): a future day, or one older than the window, so walking the
+// calendar back cannot fill the store. Before the first day: no challenge
+// existed then, which the API refuses and an operator may still preview.
+enum class UnstoredDay { kFreeze, kPreview, kBeforeFirst };
+UnstoredDay ClassifyUnstoredDay(const CivilDate& date, const CivilDate& today,
+                                const std::optional<std::string>& first_day, int window_days);
 
 }  // namespace truthbyte

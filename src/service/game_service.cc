@@ -90,7 +90,22 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
   return result;
 }
 
-Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const CivilDate& date) {
+Outcome<std::optional<std::string>> GameService::FirstDay() {
+  {
+    std::lock_guard lock(daily_mu_);
+    if (first_day_known_) return first_day_;
+  }
+  auto first = store_.FirstDailyChallengeDate();
+  if (!first.ok()) return ServiceError::FromStatus(first.status());
+  std::lock_guard lock(daily_mu_);
+  if (!first_day_known_) {
+    first_day_known_ = true;
+    first_day_ = std::move(*first);
+  }
+  return first_day_;
+}
+
+Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const CivilDate& date, const CivilDate& today) {
   const std::string key = date.ToString();
   {
     std::lock_guard lock(daily_mu_);
@@ -99,21 +114,30 @@ Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const Civi
   }
   auto stored = store_.GetDailyChallenge(key);
   if (!stored.ok()) return ServiceError::FromStatus(stored.status());
-  DailyChallenge challenge;
   if (*stored) {
-    challenge = std::move(**stored);
-  } else {
-    auto snapshot = catalog_.Current();
-    if (snapshot->daily_pool.empty()) return ServiceError::NotFound("there are no questions for a daily challenge yet");
-    DailyChallenge fresh;
-    fresh.date = key;
-    fresh.question_ids = SelectDailyQuestions(snapshot->DailyPoolIds(), date);
-    auto frozen = store_.FreezeDailyChallenge(fresh);
-    if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
-    challenge = std::move(*frozen);
+    auto shared = std::make_shared<const DailyChallenge>(std::move(**stored));
+    std::lock_guard lock(daily_mu_);
+    return frozen_.emplace(key, std::move(shared)).first->second;
   }
-  auto shared = std::make_shared<const DailyChallenge>(std::move(challenge));
+  auto first = FirstDay();
+  if (!first.ok()) return first.error();
+  const UnstoredDay kind = ClassifyUnstoredDay(date, today, *first, daily_window_days_);
+  if (kind == UnstoredDay::kBeforeFirst) {
+    return ServiceError::InvalidParameter("there was no daily challenge on " + key + ": the first was " +
+                                          first->value_or(today.ToString()));
+  }
+  auto snapshot = catalog_.Current();
+  if (snapshot->daily_pool.empty()) return ServiceError::NotFound("there are no questions for a daily challenge yet");
+  DailyChallenge fresh;
+  fresh.date = key;
+  fresh.question_ids = SelectDailyQuestions(snapshot->DailyPoolIds(), date);
+  if (kind == UnstoredDay::kPreview) return std::make_shared<const DailyChallenge>(std::move(fresh));
+  auto frozen = store_.FreezeDailyChallenge(fresh);
+  if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
+  auto shared = std::make_shared<const DailyChallenge>(std::move(*frozen));
   std::lock_guard lock(daily_mu_);
+  if (!first_day_ || key < *first_day_) first_day_ = key;
+  first_day_known_ = true;
   return frozen_.emplace(key, std::move(shared)).first->second;
 }
 
@@ -158,13 +182,15 @@ Outcome<std::shared_ptr<const std::string>> GameService::RenderDaily(const Daily
   *json += ']';
   *count = n;
   std::lock_guard lock(daily_mu_);
-  rendered_[key] = {snapshot->version, json, n};
+  // Only stored days are kept: a day beyond the window is rendered each time,
+  // so walking the calendar back cannot grow this map.
+  if (frozen_.count(challenge.date)) rendered_[key] = {snapshot->version, json, n};
   return std::shared_ptr<const std::string>(std::move(json));
 }
 
 Outcome<DailyView> GameService::FetchDaily(const std::string& user_id, const CivilDate& date,
                                            const CivilDate& today, DailyQuestionParts parts) {
-  auto found = Challenge(date);
+  auto found = Challenge(date, today);
   if (!found.ok()) return found.error();
   const DailyChallenge& challenge = **found;
   DailyView view;
@@ -186,7 +212,7 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
                                                         const std::vector<AnswerInput>& answers,
                                                         const CivilDate& today, std::int64_t now_ms) {
   if (date != today) return DailySubmissionDateError(today);
-  auto found = Challenge(date);
+  auto found = Challenge(date, today);
   if (!found.ok()) return found.error();
   const DailyChallenge* challenge = found->get();
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/civil_date.h"
+#include "core/daily_challenge.h"
 #include "core/records.h"
 #include "core/scoring.h"
 #include "service/question_catalog.h"
@@ -83,7 +84,10 @@ ServiceError DailySubmissionDateError(const CivilDate& today);
 
 class GameService {
  public:
-  GameService(Store& store, QuestionCatalog& catalog) : store_(store), catalog_(catalog) {}
+  // Past days are frozen (stored) only within `daily_window_days` of today
+  // (ClassifyUnstoredDay); a day before the first stored challenge is 400.
+  GameService(Store& store, QuestionCatalog& catalog, int daily_window_days = kDefaultDailyWindowDays)
+      : store_(store), catalog_(catalog), daily_window_days_(daily_window_days) {}
 
   // `difficulty` 0 means any. Served from the catalog; a category (or
   // difficulty) the catalog does not have is asked of the store's category
@@ -101,10 +105,13 @@ class GameService {
   Outcome<User> Profile(const std::string& user_id);
 
  private:
-  // The frozen challenge of `date`, freezing it from the catalog's pool at
-  // first use; frozen challenges are cached (they never change).
-  // The day's frozen set, shared (it never changes once frozen).
-  Outcome<std::shared_ptr<const DailyChallenge>> Challenge(const CivilDate& date);
+  // The challenge of `date`: the stored one, or frozen from the catalog's
+  // pool at first use (within the window; computed and not stored beyond
+  // it). Stored challenges are cached: they never change. 400 for a day
+  // before the first challenge the store knows (today when there is none).
+  Outcome<std::shared_ptr<const DailyChallenge>> Challenge(const CivilDate& date, const CivilDate& today);
+  // The first day with a stored challenge, read once and then kept.
+  Outcome<std::optional<std::string>> FirstDay();
   // The JSON array of the day's questions with `parts`, rendered once per
   // catalog snapshot (a question edited or removed shows at the next one).
   Outcome<std::shared_ptr<const std::string>> RenderDaily(const DailyChallenge& challenge, DailyQuestionParts parts,
@@ -118,7 +125,10 @@ class GameService {
 
   Store& store_;
   QuestionCatalog& catalog_;
+  const int daily_window_days_;
   std::mutex daily_mu_;
+  bool first_day_known_ = false;
+  std::optional<std::string> first_day_;  // under daily_mu_, once known
   std::map<std::string, std::shared_ptr<const DailyChallenge>> frozen_;  // by date
   std::map<std::pair<std::string, int>, Rendered> rendered_;            // by date and parts
 };

@@ -572,6 +572,15 @@ class SqliteStore final : public Store {
     return frozen;
   }
 
+  Result<std::optional<std::string>> FirstDailyChallengeDate() override {
+    std::lock_guard lock(mu_);
+    Query q(Prepare("SELECT MIN(date) FROM daily_challenges"));
+    const int rc = q.Step();
+    if (rc != SQLITE_ROW) return Check(rc, "read the first daily challenge date");
+    if (q.IsNull(0)) return std::optional<std::string>();
+    return std::optional<std::string>(q.Text(0));
+  }
+
   // ---- Answers and users --------------------------------------------------
 
   Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override {

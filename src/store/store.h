@@ -142,6 +142,9 @@ class Store {
   // Stores `challenge` unless its date already has one; returns the one that
   // is stored afterwards (the earlier one wins a race).
   virtual Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) = 0;
+  // The earliest date with a frozen challenge; nullopt when none is frozen.
+  // A scan of the (small: one item a day) challenges on DynamoDB.
+  virtual Result<std::optional<std::string>> FirstDailyChallengeDate() = 0;
 
   // ---- Answers and users --------------------------------------------------
   // Records each answer unless its user already answered that question, and

@@ -97,14 +97,37 @@ TEST_F(DailyTest, DatesAreValidated) {
   for (const std::string bad : {"2023-02-30", "2023-13-01", "2023-1-5", "yesterday", "20230105", "2023-02-29"})
     ExpectError(p.Get("/v1/fetch-daily-questions?date=" + bad), 400, "invalid_parameter", bad);
 
-  // A past date works and is stable.
-  json past = FetchDaily(p, "?date=2024-01-15");
+  // Days before the first challenge this store froze had none: refused and
+  // not stored, however far back (the server froze today first).
+  for (const std::string& before : {AddDays(today, -1), std::string("2024-02-29"), std::string("0001-01-01")})
+    ExpectError(p.Get("/v1/fetch-daily-questions?date=" + before), 400, "invalid_parameter", "no daily challenge on");
+}
+
+TEST_F(DailyTest, PastDaysSinceTheFirstAreServedAndStable) {
+  // An operator froze a day long ago (the CLI freezes any day that started):
+  // days since then are served (frozen within --daily-window days, computed
+  // beyond it).
+  Player p(port());
+  const std::string today = FetchDaily(p)["date"];
+  ASSERT_EQ(0, RunCli(server_->store_path(), {"daily", "--date", "2024-01-15"}).exit_code);
+  // The running server read its first day at its first request: a new one
+  // sees the operator's day.
+  ServerProcess fresh(server_->store_path());
+  Player q(fresh.port());
+  json past = FetchDaily(q, "?date=2024-01-15");
   EXPECT_EQ("2024-01-15", past["date"]);
   ASSERT_EQ(10u, past["questions"].size());
-  EXPECT_EQ(QuestionIds(past["questions"]), QuestionIds(FetchDaily(p, "?date=2024-01-15")["questions"]));
   EXPECT_EQ(false, past["streak_info"]["streak_eligible"]);
-  json leap = FetchDaily(p, "?date=2024-02-29");
+  json leap = FetchDaily(q, "?date=2024-02-29");
   EXPECT_EQ("2024-02-29", leap["date"]);
+  ASSERT_EQ(10u, leap["questions"].size());
+  EXPECT_EQ(QuestionIds(leap["questions"]), QuestionIds(FetchDaily(q, "?date=2024-02-29")["questions"]));
+  json recent = FetchDaily(q, "?date=" + AddDays(today, -30));
+  ASSERT_EQ(10u, recent["questions"].size());
+  ExpectError(q.Get("/v1/fetch-daily-questions?date=2024-01-14"), 400, "invalid_parameter", "the first was 2024-01-15");
+  // Which of these days were stored is the service tests' part
+  // (GameDailyTest): the CLI freezes whatever it is asked about.
+  fresh.Stop();
 }
 
 TEST_F(DailyTest, PerfectScoreIsRankSAndStartsAStreak) {

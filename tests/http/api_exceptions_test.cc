@@ -30,6 +30,7 @@ class ThrowingStore final : public Store {
   Result<std::uint64_t> QuestionsVersion() override { throw std::runtime_error("the store threw"); }
   Result<std::optional<DailyChallenge>> GetDailyChallenge(const std::string& date) override { throw std::runtime_error("the store threw"); }
   Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) override { throw std::runtime_error("the store threw"); }
+  Result<std::optional<std::string>> FirstDailyChallengeDate() override { throw std::runtime_error("the store threw"); }
   Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override { throw std::runtime_error("the store threw"); }
   Status ScanAnswers(const Visitor<Answer>& visit) override { throw std::runtime_error("the store threw"); }
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override { throw std::runtime_error("the store threw"); }

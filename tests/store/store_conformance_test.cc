@@ -442,6 +442,14 @@ TEST_P(StoreConformanceTest, UnknownDailyChallengeIsEmpty) {
   EXPECT_FALSE(Must(store().GetDailyChallenge("2024-03-01")));
 }
 
+TEST_P(StoreConformanceTest, FirstDailyChallengeDateIsTheEarliestFrozen) {
+  EXPECT_EQ(Must(store().FirstDailyChallengeDate()), std::nullopt);
+  Must(store().FreezeDailyChallenge({"2024-03-05", {"a"}, "2024-03-05T00:00:00.000Z"}));
+  Must(store().FreezeDailyChallenge({"2025-01-01", {"a"}, "2025-01-01T00:00:00.000Z"}));
+  Must(store().FreezeDailyChallenge({"2024-02-29", {"a"}, "2024-02-29T00:00:00.000Z"}));
+  EXPECT_EQ(Must(store().FirstDailyChallengeDate()), std::optional<std::string>("2024-02-29"));
+}
+
 TEST_P(StoreConformanceTest, FreezeStoresAndTheFirstFreezeWins) {
   const DailyChallenge first{"2024-03-01", {"q3", "q1", "q2"}, "2024-03-01T00:00:01.000Z"};
   const DailyChallenge stored = Must(store().FreezeDailyChallenge(first));

@@ -495,6 +495,18 @@ class DynamoDbStore final : public Store {
     return std::move(**stored);
   }
 
+  Result<std::optional<std::string>> FirstDailyChallengeDate() override {
+    std::optional<std::string> first;
+    TB_RETURN_IF_ERROR(ScanTable(Table("daily-challenges"), {{"ProjectionExpression", "#d"},
+                                                             {"ExpressionAttributeNames", {{"#d", "date"}}}},
+                                 [&](const json& item) {
+                                   const std::string date = Str(item, "date");
+                                   if (!date.empty() && (!first || date < *first)) first = date;
+                                   return Status::Ok();
+                                 }));
+    return first;
+  }
+
   // ---- Answers and users --------------------------------------------------
 
   Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override {
