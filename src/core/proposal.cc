@@ -78,16 +78,87 @@ std::string CheckText(const nlohmann::json* value, const std::string& field, std
 
 }  // namespace
 
-std::string FindUnsafePattern(const std::string& text) {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One layer of %XX decoding; other '%' characters stay as they are.
+std::string PercentDecode(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// `lower` without white space, control and format characters, which a
+// browser skips inside a URL scheme ("java\tscript:") or a script ignores
+// ("eval (").
+std::string Squeezed(const std::string& lower) {
+  std::string out;
+  out.reserve(lower.size());
+  for (char32_t c : DecodeUtf8(lower)) {
+    const bool skip = c == ' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || IsControl(c);
+    if (!skip) AppendUtf8(c, &out);
+  }
+  return out;
+}
+
+// The deny list over one reading of the text (already lower-cased).
+std::string FindPatternIn(const std::string& lower) {
   static const char* const kPatterns[] = {"<script", "javascript:", "data:", "vbscript:", "eval(",
                                           "document.", "window.", "\\x", "\\u", "%3c", "%3e", "&#"};
-  const std::string lower = ToLowerAscii(text);
   for (const char* p : kPatterns)
     if (lower.find(p) != std::string::npos) return p;
+  // Markup: '<' opens a tag, a comment or a processing instruction in HTML
+  // only before a letter, '/', '!' or '?' ("<iframe", "<meta", "<base",
+  // "<style"; "2 < 3" and "x<5" stay plain text).
+  static const std::regex kTag(R"(<[a-z/!?][a-z0-9-]*)");
+  // Character references, named or numeric: "&colon;", "&Tab;", "&lt;".
+  static const std::regex kReference(R"(&(#|[a-z][a-z0-9]*;))");
   // Inline event handlers: "on" + letters + optional spaces + "=".
   static const std::regex kHandler(R"(\bon[a-z]+\s*=)");
   std::smatch m;
-  if (std::regex_search(lower, m, kHandler)) return m.str();
+  for (const std::regex* re : {&kTag, &kReference, &kHandler})
+    if (std::regex_search(lower, m, *re)) return m.str();
+  // Schemes and calls with spaces, tabs or invisible characters inside.
+  static const char* const kSqueezed[] = {"javascript:", "vbscript:", "livescript:", "eval(",
+                                          "document[",   "window[",   "settimeout(", "setinterval(",
+                                          "function(",   "expression("};
+  const std::string squeezed = Squeezed(lower);
+  for (const char* p : kSqueezed)
+    if (squeezed.find(p) != std::string::npos) return p;
+  return {};
+}
+
+}  // namespace
+
+std::string FindUnsafePattern(const std::string& text) {
+  // The text as written, then as up to three layers of percent-decoding
+  // would show it ("%253C" is "%3C" is "<"). A first filter only: the
+  // guarantee is that every renderer escapes user text (docs/API.md).
+  std::string reading = ToLowerAscii(text);
+  for (int layer = 0; layer < 4; ++layer) {
+    if (std::string found = FindPatternIn(reading); !found.empty()) return found;
+    std::string decoded = ToLowerAscii(PercentDecode(reading));
+    if (decoded == reading) break;
+    reading = std::move(decoded);
+  }
   return {};
 }
 

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 namespace truthbyte {
 namespace {
 
@@ -37,6 +40,34 @@ std::size_t DecodeOne(std::string_view s, std::size_t i, char32_t* out) {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
+// Unicode's White_Space property (stable since Unicode 4.1).
+bool IsUnicodeSpace(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool IsAscii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<std::uint8_t>(c) >= 0x80) return false;
+  return true;
+}
+
+// NFKC_Casefold (UTS #46's NFKC with full case folding, which also removes
+// default-ignorable characters: zero-width spaces and joiners, U+FEFF, soft
+// hyphens). Malformed UTF-8 reads as U+FFFD.
+std::string NfkcCasefold(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return ToLowerAscii(s);  // ICU's data is built into libicudata: not expected
+  const icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<std::int32_t>(s.size())));
+  icu::UnicodeString folded = nfkc_cf->normalize(text, status);
+  if (U_FAILURE(status)) return ToLowerAscii(s);
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
@@ -61,6 +92,24 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
   return out;
 }
 
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
 std::size_t CountCodePoints(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<std::uint8_t>(c) & 0xC0) != 0x80;
@@ -81,18 +130,20 @@ std::string ToLowerAscii(std::string_view s) {
 }
 
 std::string NormaliseQuestionText(std::string_view question) {
-  std::string lowered = ToLowerAscii(TrimWhitespace(question));
+  // NFKC and case folding change no ASCII text but its capitals: the
+  // common case needs no ICU.
+  const std::string folded = IsAscii(question) ? ToLowerAscii(question) : NfkcCasefold(question);
   std::string out;
-  out.reserve(lowered.size());
+  out.reserve(folded.size());
   bool pending_space = false;
-  for (char c : lowered) {
-    if (IsSpace(c)) {
+  for (char32_t c : DecodeUtf8(folded)) {
+    if (IsUnicodeSpace(c)) {
       pending_space = !out.empty();
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.push_back(c);
+    AppendUtf8(c, &out);
   }
   while (!out.empty() && (out.back() == '?' || out.back() == '.' || out.back() == '!' || out.back() == ' '))
     out.pop_back();

@@ -14,12 +14,17 @@ bool IsValidUtf8(std::string_view s);
 // Code points of well-formed UTF-8 `s`; REQUIRES: IsValidUtf8(s).
 std::vector<char32_t> DecodeUtf8(std::string_view s);
 std::size_t CountCodePoints(std::string_view s);
+// Appends code point `c` (REQUIRES: at most U+10FFFF, no surrogate) as UTF-8.
+void AppendUtf8(char32_t c, std::string* out);
 
 std::string_view TrimWhitespace(std::string_view s);
 std::string ToLowerAscii(std::string_view s);
 
-// Case-folded (ASCII), whitespace-collapsed text without trailing sentence
-// punctuation: "Is  the sky blue?" and "is the sky blue" normalise alike.
+// The form in which two questions count as the same: NFKC with Unicode case
+// folding, without zero-width and other default-ignorable characters, every
+// run of Unicode white space one space, and no trailing sentence
+// punctuation: "Is  the sky blue?", "is the sky blue", "ＩＳ THE SKY\u00a0BLUE？"
+// and "Is the s\u200bky blue" normalise alike.
 std::string NormaliseQuestionText(std::string_view question);
 
 }  // namespace truthbyte

@@ -330,6 +330,8 @@ void Api::Finish(Context& ctx, HttpResponse& r) {
     }
   }
   r.set(http::field::server, "truthbyte");
+  // User text travels as JSON: no browser may sniff a reply into HTML.
+  r.set("X-Content-Type-Options", "nosniff");
   r.keep_alive(ctx.request.keep_alive());
   r.prepare_payload();
   // A HEAD response has the headers of the GET response and no content.

@@ -166,9 +166,29 @@ INSERT INTO daily_results(user_id, date, progress)
   FROM users, json_each(CASE WHEN json_valid(users.daily_progress) AND json_type(users.daily_progress) = 'object'
                              THEN users.daily_progress ELSE '{}' END) AS day;
 )sql",
+    // Version 4: NormaliseQuestionText folds Unicode (NFKC, case folding,
+    // every space and zero-width character), so the stored forms of the
+    // proposals are recomputed (truthbyte_normalise: registered on every
+    // connection; ASCII text keeps its form).
+    R"sql(
+UPDATE submitted_questions SET normalised_question = truthbyte_normalise(question)
+  WHERE normalised_question <> truthbyte_normalise(question);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+// truthbyte_normalise(text): NormaliseQuestionText in SQL, for migrations.
+void NormaliseSqlFunction(sqlite3_context* ctx, int, sqlite3_value** args) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const std::string normalised =
+      NormaliseQuestionText(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(args[0]))));
+  sqlite3_result_text(ctx, normalised.data(), static_cast<int>(normalised.size()), SQLITE_TRANSIENT);
+}
 
 // Indexes of the schema that only speed up reads. An import into an empty
 // store drops them and builds each once at its end: one sort instead of a
@@ -331,6 +351,9 @@ class SqliteStore final : public Store {
     }
     sqlite3_busy_timeout(db_, 10000);
     sqlite3_extended_result_codes(db_, 1);
+    const int fn = sqlite3_create_function(db_, "truthbyte_normalise", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                           &NormaliseSqlFunction, nullptr, nullptr);
+    if (fn != SQLITE_OK) return Status::IoError("cannot register truthbyte_normalise: " + std::string(sqlite3_errstr(fn)));
     TB_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
     // FULL: a commit is on disk when it returns (the WAL is synced), so an
     // acknowledged write survives a power cut, not only a crash of this

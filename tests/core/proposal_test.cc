@@ -199,6 +199,27 @@ TEST(ProposalPatternTest, FindUnsafePattern) {
   EXPECT_EQ(FindUnsafePattern("%3cb%3e"), "%3c");
 }
 
+// Variants that slipped past the first deny list: encodings, references,
+// other tags, spaces and invisible characters inside schemes and calls.
+TEST(ProposalPatternTest, FindUnsafePatternSeesThroughEncodings) {
+  for (const char* text : {
+           "java&Tab;script:alert(1)", "javascript&colon;alert(1)", "&lt;b&gt;", "&#x6a;avascript",
+           "java\tscript:alert(1)", "java script:x", "jav\xe2\x80\x8b" "ascript:x", "<iframe src=x>", "<meta http-equiv=refresh>",
+           "<base href=//x>", "<style>body{}</style>", "<svg/onload=x>", "<img src=x>", "</title>", "<!-- x -->",
+           "eval (x)", "eval\t(x)", "document['cookie']", "window [\"location\"]", "%253Cscript%253E", "%25253Cb",
+           "%3Ciframe", "setTimeout (x)", "x = function () {}", "width: expression (x)", "vbscript :x",
+       }) {
+    EXPECT_NE(FindUnsafePattern(text), "") << text;
+  }
+  for (const char* text : {
+           "Is 2 < 3?", "Is x<5 for every x below 5?", "Is AT&T a telephone company?", "Is 100% of water wet?",
+           "Is the window open?", "Does the function of the heart include pumping blood?", "Is Rock & Roll music?",
+           "Does eval mean evaluate?", "Is the data centre in Dublin?",
+       }) {
+    EXPECT_EQ(FindUnsafePattern(text), "") << text;
+  }
+}
+
 // --- title, passage ------------------------------------------------------------------
 
 TEST(ProposalTest, TitleAndPassageLimits) {

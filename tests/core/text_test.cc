@@ -107,5 +107,27 @@ TEST(TextTest, NormaliseQuestionText) {
   EXPECT_NE(NormaliseQuestionText("Is the sky blue?"), NormaliseQuestionText("Is the sea blue?"));
 }
 
+// Unicode folds as a reader would see it: compatibility forms, case, every
+// kind of space, invisible characters.
+TEST(TextTest, NormaliseQuestionTextFoldsUnicode) {
+  const std::string plain = "is the sky blue";
+  for (const char* variant : {
+           "\xef\xbc\xa9s the sky blue\xef\xbc\x9f",      // fullwidth I and question mark
+           "Is the sky\xc2\xa0" "blue",                          // no-break space
+           "Is\xe3\x80\x80the\xe2\x80\x83sky blue",           // ideographic and em spaces
+           "Is the s\xe2\x80\x8b" "ky blue",                      // zero-width space
+           "Is the sky bl\xe2\x80\x8d" "ue\xef\xbb\xbf",           // zero-width joiner, BOM
+           "Is the sky b\xc2\xadlue",                          // soft hyphen
+           "IS THE SKY BLUE?",
+       }) {
+    EXPECT_EQ(NormaliseQuestionText(variant), plain) << variant;
+  }
+  EXPECT_EQ(NormaliseQuestionText("Stra\xc3\x9f""e"), "strasse");           // full case folding
+  EXPECT_EQ(NormaliseQuestionText("\xef\xac\x81le"), "file");               // the fi ligature
+  EXPECT_EQ(NormaliseQuestionText("Cafe\xcc\x81"), "caf\xc3\xa9");           // composed
+  EXPECT_EQ(NormaliseQuestionText("\xce\x91\xce\x98\xce\x97\xce\x9d\xce\x91"), "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1");  // Greek
+  EXPECT_NE(NormaliseQuestionText("Is the sky blue"), NormaliseQuestionText("Is the sky bleu"));
+}
+
 }  // namespace
 }  // namespace truthbyte

@@ -415,6 +415,7 @@ TEST_F(ApiTest, EveryResponseHasARequestIdAndErrorsRepeatIt) {
     EXPECT_FALSE(id.empty()) << r.status;
     EXPECT_NE("client-chosen", id) << "an incoming X-Request-ID must be ignored";
     EXPECT_TRUE(ids.insert(id).second) << "request id repeated: " << id;
+    EXPECT_EQ("nosniff", r.Header("X-Content-Type-Options")) << "user text must never be sniffed into HTML";
     if (r.status >= 400) {
       EXPECT_EQ(id, r.Json()["request_id"]) << r.body;
     }

@@ -201,6 +201,11 @@ TEST_F(ProposalsTest, DuplicatesAreRefused) {
                   {"answer", true},
                   {"categories", {"science"}}};
   ExpectError(q.PostJson("/v1/propose-question", starter), 409, "duplicate", "starter question");
+  // Unicode folding: full-width letters, a no-break space (zero-width ones
+  // are refused as control characters before the duplicate check).
+  starter["question"] =
+      "\xef\xbc\xa4oes pure\xc2\xa0" "water boil at 100 degrees \xef\xbc\xa3" "elsius at sea level\xef\xbc\x9f";
+  ExpectError(q.PostJson("/v1/propose-question", starter), 409, "duplicate", "folded starter question");
   EXPECT_EQ(0, q.GetOk("/v1/user-submissions")["count"]);
 }
 

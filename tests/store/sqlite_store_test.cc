@@ -16,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/text.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 #include "store/store_test_helpers.h"
@@ -281,6 +282,30 @@ TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {
   // And the exactly-once check holds for the migrated day.
   EXPECT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{}, "2024-03-01T10:00:00.000Z"),
               HasCode(StatusCode::kConditionFailed));
+}
+
+// Version 4 recomputes the proposals' normalised text in the Unicode-folding
+// form, so a pending proposal written before is still found as a duplicate.
+TEST_F(SqliteStoreTest, OpeningAVersion3StoreRefoldsThePendingProposals) {
+  const std::string fullwidth = "\xef\xbc\xa9s the sky blue\xef\xbc\x9f";  // "Ｉs the sky blue？"
+  {
+    auto store = Open();
+    ASSERT_THAT(store->CreateSubmission(MakeSubmission("s1", "alice", "2024-01-01T00:00:00.000Z")), IsOk());
+    ASSERT_THAT(store->CreateSubmission(MakeSubmission("s2", "bob", "2024-01-02T00:00:00.000Z")), IsOk());
+  }
+  {
+    RawDb raw(path_);
+    // What version 3 stored for a full-width question: case folded in ASCII only.
+    raw.Exec("UPDATE submitted_questions SET question = '" + fullwidth +
+             "', normalised_question = 'ï¼©s the sky blueï¼' WHERE id = 's1'; PRAGMA user_version = 3;");
+  }
+  auto store = Open();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_EQ(raw.One("SELECT normalised_question FROM submitted_questions WHERE id = 's1'"), "is the sky blue");
+  EXPECT_TRUE(Must(store->PendingSubmissionWithText(NormaliseQuestionText("Is the sky blue?"))));
+  EXPECT_EQ(raw.One("SELECT normalised_question FROM submitted_questions WHERE id = 's2'"),
+            NormaliseQuestionText(MakeSubmission("s2", "bob", "x").question));
 }
 
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {
