@@ -130,20 +130,24 @@ std::string ToLowerAscii(std::string_view s) {
 }
 
 std::string NormaliseQuestionText(std::string_view question) {
-  // NFKC and case folding change no ASCII text but its capitals: the
-  // common case needs no ICU.
-  const std::string folded = IsAscii(question) ? ToLowerAscii(question) : NfkcCasefold(question);
   std::string out;
-  out.reserve(folded.size());
+  out.reserve(question.size());
   bool pending_space = false;
-  for (char32_t c : DecodeUtf8(folded)) {
-    if (IsUnicodeSpace(c)) {
+  auto append = [&](char32_t c, bool space) {
+    if (space) {
       pending_space = !out.empty();
-      continue;
+      return;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
     AppendUtf8(c, &out);
+  };
+  if (IsAscii(question)) {
+    // NFKC and case folding change no ASCII text but its capitals: the
+    // common case (a catalog load normalises every question) needs no ICU.
+    for (char c : question) append(static_cast<char32_t>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c), IsSpace(c));
+  } else {
+    for (char32_t c : DecodeUtf8(NfkcCasefold(question))) append(c, IsUnicodeSpace(c));
   }
   while (!out.empty() && (out.back() == '?' || out.back() == '.' || out.back() == '!' || out.back() == ' '))
     out.pop_back();
