@@ -1,5 +1,7 @@
 #include "core/sha256.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 namespace truthbyte {
@@ -23,6 +25,14 @@ std::string HexEncode(const std::uint8_t* data, std::size_t size) {
 std::string Sha256Hex(std::string_view data) {
   Sha256Digest d = Sha256(data);
   return HexEncode(d.data(), d.size());
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &length);
+  return std::string(reinterpret_cast<const char*>(mac), length);
 }
 
 }  // namespace truthbyte

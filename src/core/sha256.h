@@ -1,4 +1,4 @@
-// SHA-256 digests (pure computation over OpenSSL's implementation).
+// SHA-256 digests and HMAC-SHA256 (pure computation over OpenSSL's implementation).
 #pragma once
 
 #include <array>
@@ -14,5 +14,7 @@ Sha256Digest Sha256(std::string_view data);
 // Lower-case hexadecimal of `data`.
 std::string HexEncode(const std::uint8_t* data, std::size_t size);
 std::string Sha256Hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key` (RFC 2104), as 32 raw bytes.
+std::string HmacSha256(std::string_view key, std::string_view data);
 
 }  // namespace truthbyte

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/sha256.h"
+
 namespace truthbyte {
 namespace {
 
@@ -17,6 +19,13 @@ TokenClaims Claims(std::int64_t now) {
   c.issued_at = now;
   c.expires_at = now + 60;
   return c;
+}
+
+// RFC 4231 test case 2 (the one HMAC-SHA256 that JWTs and AWS SigV4 share).
+TEST(HmacSha256Test, Rfc4231Case2) {
+  const std::string mac = HmacSha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(HexEncode(reinterpret_cast<const std::uint8_t*>(mac.data()), mac.size()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Base64UrlTest, RoundTripsAllLengthsWithoutPadding) {

@@ -1,14 +1,12 @@
 #include "store/dynamodb/aws_sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
 
 #include "core/civil_date.h"
 #include "core/sha256.h"
+#include "core/text.h"
 
 namespace truthbyte::aws {
 namespace {
@@ -117,22 +115,6 @@ std::string TrimAll(std::string_view value) {
   return out;
 }
 
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &length);
-  return std::string(reinterpret_cast<const char*>(mac), length);
-}
-
 }  // namespace
 
 std::string CanonicalRequest(const SignableRequest& request, const std::string& amz_date,
@@ -147,7 +129,7 @@ std::string CanonicalRequest(const SignableRequest& request, const std::string& 
   headers.emplace_back("x-amz-date", amz_date);
   if (!security_token.empty()) headers.emplace_back("x-amz-security-token", TrimAll(security_token));
   for (const auto& [name, value] : request.headers) {
-    std::string lower = ToLower(TrimAll(name));
+    std::string lower = ToLowerAscii(TrimAll(name));
     if (lower == "host" || lower == "x-amz-date" || (lower == "x-amz-security-token" && !security_token.empty())) {
       continue;
     }
