@@ -273,13 +273,12 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   result.streak = AdvanceStreak(day->streak, date, result.score.streak_eligible);
 
   const std::string now_iso = FormatTimestampMs(now_ms);
-  Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, now_iso);
+  // The answers are human judgments like any other (first answer wins),
+  // stored with the day in one call: the day is never kept without them.
+  Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, dataset, now_iso);
   if (s.code() == StatusCode::kConditionFailed)
     return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
   if (!s.ok()) return ServiceError::FromStatus(s);
-  // The answers are human judgments like any other (first answer wins).
-  auto recorded = store_.RecordAnswers(dataset, now_iso);
-  if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
   return result;
 }
 

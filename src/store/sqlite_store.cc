@@ -610,38 +610,43 @@ class SqliteStore final : public Store {
     AnswerBatchResult result;
     Status s = GroupWrite([&]() -> Status {
       result = AnswerBatchResult();
-      std::map<std::string, std::pair<std::int64_t, std::int64_t>> tallies;  // user -> (total, correct)
-      for (const Answer& a : answers) {
-        Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, question_id) DO NOTHING"));
-        q.Bind(1, a.user_id).Bind(2, a.question_id).Bind(3, a.answer).Bind(5, a.timestamp);
-        if (a.is_correct) q.Bind(4, *a.is_correct); else q.BindNull(4);
-        if (a.response_time_ms) q.Bind(6, *a.response_time_ms); else q.BindNull(6);
-        TB_RETURN_IF_ERROR(Check(q.Step(), "record an answer"));
-        auto& tally = tallies[a.user_id];
-        if (sqlite3_changes(db_) == 0) {
-          ++result.duplicates;
-          continue;
-        }
-        ++result.recorded;
-        if (a.is_correct) {
-          ++tally.first;
-          tally.second += *a.is_correct;
-        }
-      }
-      for (const auto& [user_id, tally] : tallies) {
-        TB_RETURN_IF_ERROR(EnsureUser(user_id, now_iso));
-        Query q(Prepare("UPDATE users SET total_answers = total_answers + ?2, correct_answers = correct_answers + ?3 "
-                        "WHERE user_id = ?1 RETURNING total_answers, correct_answers"));
-        q.Bind(1, user_id).Bind(2, tally.first).Bind(3, tally.second);
-        const int rc = q.Step();
-        if (rc != SQLITE_ROW) return Check(rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "update answer counts");
-        result.totals[user_id] = AnswerTotals{q.Int(0), q.Int(1)};
-      }
-      return Status::Ok();
+      return InsertAnswers(answers, now_iso, &result);
     });
     if (!s.ok()) return s;
     return result;
+  }
+
+  // RecordAnswers' writes, inside the caller's write transaction.
+  Status InsertAnswers(std::span<const Answer> answers, const std::string& now_iso, AnswerBatchResult* result) {
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> tallies;  // user -> (total, correct)
+    for (const Answer& a : answers) {
+      Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, question_id) DO NOTHING"));
+      q.Bind(1, a.user_id).Bind(2, a.question_id).Bind(3, a.answer).Bind(5, a.timestamp);
+      if (a.is_correct) q.Bind(4, *a.is_correct); else q.BindNull(4);
+      if (a.response_time_ms) q.Bind(6, *a.response_time_ms); else q.BindNull(6);
+      TB_RETURN_IF_ERROR(Check(q.Step(), "record an answer"));
+      auto& tally = tallies[a.user_id];
+      if (sqlite3_changes(db_) == 0) {
+        ++result->duplicates;
+        continue;
+      }
+      ++result->recorded;
+      if (a.is_correct) {
+        ++tally.first;
+        tally.second += *a.is_correct;
+      }
+    }
+    for (const auto& [user_id, tally] : tallies) {
+      TB_RETURN_IF_ERROR(EnsureUser(user_id, now_iso));
+      Query q(Prepare("UPDATE users SET total_answers = total_answers + ?2, correct_answers = correct_answers + ?3 "
+                      "WHERE user_id = ?1 RETURNING total_answers, correct_answers"));
+      q.Bind(1, user_id).Bind(2, tally.first).Bind(3, tally.second);
+      const int rc = q.Step();
+      if (rc != SQLITE_ROW) return Check(rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "update answer counts");
+      result->totals[user_id] = AnswerTotals{q.Int(0), q.Int(1)};
+    }
+    return Status::Ok();
   }
 
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
@@ -717,8 +722,8 @@ class SqliteStore final : public Store {
     return day;
   }
 
-  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
-                                const StreakState& streak, const std::string& now_iso) override {
+  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak,
+                                std::span<const Answer> answers, const std::string& now_iso) override {
     const std::string progress_json = DailyProgressToJson(progress).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return GroupWrite([&]() -> Status {
       const Status done = Status::ConditionFailed("the daily challenge of " + progress.date + " is already completed");
@@ -745,7 +750,10 @@ class SqliteStore final : public Store {
           .Bind(7, now_iso);
       TB_RETURN_IF_ERROR(Check(q.Step(), "complete a daily challenge"));
       if (sqlite3_changes(db_) == 0) return done;
-      return Status::Ok();
+      // In the same transaction: the day and its answers are kept together
+      // or not at all.
+      AnswerBatchResult recorded;
+      return InsertAnswers(answers, now_iso, &recorded);
     });
   }
 

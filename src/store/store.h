@@ -161,11 +161,20 @@ class Store {
   // show them. The default reads the whole user; an engine whose users
   // carry long histories reads only what is asked.
   virtual Result<UserDay> GetUserDay(const std::string& user_id, const std::string& date);
-  // Stores a completed daily challenge and the new streak, unless the user
-  // already has a result for that date: then kConditionFailed and nothing
-  // changes.
+  // Stores a completed daily challenge, the new streak and the day's
+  // `answers` (recorded as RecordAnswers does), unless the user already has
+  // a result for that date: then kConditionFailed and the day is unchanged.
+  // SQLite: one transaction. DynamoDB: the answers first, then the
+  // conditional completion, so a retry after a failure in between records
+  // nothing twice and completes the day.
   virtual Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
-                                        const StreakState& streak, const std::string& now_iso) = 0;
+                                        const StreakState& streak, std::span<const Answer> answers,
+                                        const std::string& now_iso) = 0;
+  // The same without answers.
+  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak,
+                                const std::string& now_iso) {
+    return CompleteDailyChallenge(user_id, progress, streak, {}, now_iso);
+  }
   virtual Status ScanUsers(const Visitor<User>& visit) = 0;
 
   // ---- Sessions -----------------------------------------------------------
@@ -187,7 +196,12 @@ class Store {
                                                                   int limit) = 0;
   // Approves or rejects a pending submission; an approval publishes the
   // question with its index rows and counts. kNotFound for an unknown id,
-  // kConditionFailed when it was decided before.
+  // kConditionFailed when it was decided before. Of concurrent decisions on
+  // any instances exactly one succeeds; a rejected submission's question is
+  // never published, and an approval's counts change once. (DynamoDB: the
+  // decision is written first; an approval of an approved submission whose
+  // question a crash left unpublished publishes it, then reports
+  // kConditionFailed.)
   virtual Status DecideSubmission(const SubmissionDecision& decision) = 0;
   virtual Status ScanSubmissions(const Visitor<Submission>& visit) = 0;
   // Whether a pending submission has this normalised question text

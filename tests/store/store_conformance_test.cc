@@ -1288,6 +1288,68 @@ TEST_P(StoreConformanceTest, ApprovingOverAnExistingQuestionMovesItsIndexRows) {
   EXPECT_THAT(Categories(), ElementsAre(FieldsAre("general", "General", 1), FieldsAre("history", "History", 1)));
 }
 
+// Approvals and rejections of one proposal racing on two handles (two
+// instances): one decision wins; a rejected proposal is never published;
+// however many approvals race, the counts change once and agree with what
+// a rebuild computes.
+TEST_P(StoreConformanceTest, RacingDecisionsOnOneProposalDecideOnceAndCountOnce) {
+  auto other = OpenHandle();
+  Upsert({MakeQuestion("base", {"science"}, 2)});
+  for (int round = 0; round < 6; ++round) {
+    const std::string sub = "sub_r" + std::to_string(round);
+    Must(store().CreateSubmission(MakeSubmission(sub, "alice", "2024-01-01T00:00:00.000Z", {"history"})));
+    // Rounds alternate which side has more racers.
+    const int approvers = round % 2 == 0 ? kThreads / 2 : kThreads - 2;
+    std::vector<Status> results(kThreads);
+    RunTogether(kThreads, [&](int i) {
+      Store& target = (i % 2 == 0) ? store() : *other;
+      SubmissionDecision d;
+      d.submission_id = sub;
+      d.reviewer_id = "mod" + std::to_string(i);
+      d.reviewed_at = "2024-01-02T00:00:00.000Z";
+      d.status = i < approvers ? SubmissionStatus::kApproved : SubmissionStatus::kRejected;
+      if (i < approvers) d.approved_question = MakeQuestion("uq_r" + std::to_string(round), {"history"}, 3);
+      results[i] = target.DecideSubmission(d);
+    });
+    int wins = 0;
+    for (int i = 0; i < kThreads; ++i) {
+      if (results[i].ok()) {
+        ++wins;
+      } else {
+        EXPECT_EQ(results[i].code(), StatusCode::kConditionFailed) << results[i].ToString();
+      }
+    }
+    EXPECT_EQ(wins, 1) << "round " << round;
+    const auto decided = Must(store().GetSubmission(sub));
+    ASSERT_TRUE(decided);
+    const bool published = GetQuestion("uq_r" + std::to_string(round)).has_value();
+    EXPECT_EQ(published, decided->status == SubmissionStatus::kApproved)
+        << "round " << round << ": " << SubmissionStatusName(decided->status) << ", published " << published;
+  }
+  const std::set<std::string> names{"science", "history", "general"};
+  const auto counted = IndexSnapshot(names);
+  ASSERT_THAT(store().RebuildCategoryIndex(), IsOk());
+  EXPECT_EQ(IndexSnapshot(names), counted) << "the counts drifted from the questions";
+}
+
+TEST_P(StoreConformanceTest, TenConcurrentApprovalsPublishOnce) {
+  auto other = OpenHandle();
+  Must(store().CreateSubmission(MakeSubmission("sub_t", "alice", "2024-01-01T00:00:00.000Z", {"history"})));
+  std::vector<Status> results(10);
+  RunTogether(10, [&](int i) {
+    SubmissionDecision d;
+    d.submission_id = "sub_t";
+    d.reviewer_id = "mod" + std::to_string(i);
+    d.reviewed_at = "2024-01-02T00:00:00.000Z";
+    d.approved_question = MakeQuestion("uq_t", {"history"}, 3);
+    results[i] = ((i % 2 == 0) ? store() : *other).DecideSubmission(d);
+  });
+  EXPECT_EQ(std::count_if(results.begin(), results.end(), [](const Status& s) { return s.ok(); }), 1);
+  EXPECT_THAT(Categories(), ElementsAre(FieldsAre("general", "General", 1), FieldsAre("history", "History", 1)));
+  EXPECT_THAT(Index("history", 3), ElementsAre("uq_t"));
+  EXPECT_EQ(Must(store().CountQuestions()), 1);
+}
+
 // ---- Rate limits ----------------------------------------------------------
 
 TEST_P(StoreConformanceTest, AddToCounterAccumulatesWithinAWindow) {

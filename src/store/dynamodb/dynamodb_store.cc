@@ -618,8 +618,17 @@ class DynamoDbStore final : public Store {
     return day;
   }
 
-  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress,
-                                const StreakState& streak, const std::string& now_iso) override {
+  Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak,
+                                std::span<const Answer> answers, const std::string& now_iso) override {
+    // The answers first: recording is idempotent (first answer per user and
+    // question wins, counted once), and the completion below is the
+    // exactly-once step. A crash between the two leaves recorded answers
+    // and an open day, so the player's retry records nothing twice and
+    // completes the day.
+    if (!answers.empty()) {
+      auto recorded = RecordAnswers(answers, now_iso);
+      if (!recorded.ok()) return recorded.status();
+    }
     // The progress map must exist before a date can be set inside it.
     auto ensure = client_.Call(
         "UpdateItem",
@@ -750,38 +759,85 @@ class DynamoDbStore final : public Store {
     if (d.status == SubmissionStatus::kPending) return Status::InvalidArgument("a decision must approve or reject");
     const bool approve = d.status == SubmissionStatus::kApproved;
     if (approve && !d.approved_question) return Status::InvalidArgument("an approval needs the question to publish");
+    // The decision first, by a conditional write: exactly one decision wins,
+    // so a rejected proposal is never published. Then the publication,
+    // which changes the counts once however many calls make it. A crash
+    // between the two leaves an approved proposal without its question:
+    // any later approval of it (told it was already approved) publishes it.
     auto existing = GetSubmission(d.submission_id);
     if (!existing.ok()) return existing.status();
     if (!*existing) return Status::NotFound("no submission " + d.submission_id);
-    if ((*existing)->status != SubmissionStatus::kPending)
-      return Status::ConditionFailed("submission " + d.submission_id + " was already " +
-                                     SubmissionStatusName((*existing)->status));
-    // Publish first (idempotent), then decide with a condition: a crash in
-    // between leaves a pending submission whose approval can be retried.
-    if (approve) {
-      Question q = *d.approved_question;
-      TB_RETURN_IF_ERROR(UpsertQuestions(std::span<const Question>(&q, 1), nullptr));
+    if ((*existing)->status == SubmissionStatus::kPending) {
+      json values = {{":s", ToAttributeValue(SubmissionStatusName(d.status))},
+                     {":pending", ToAttributeValue("pending")},
+                     {":at", ToAttributeValue(d.reviewed_at)},
+                     {":r", ToAttributeValue(d.reviewer_id)},
+                     {":n", ToAttributeValue(d.reviewer_notes)},
+                     {":q", ToAttributeValue(approve ? d.approved_question->id : std::string())}};
+      auto r = client_.Call("UpdateItem",
+                            {{"TableName", Table("submitted-questions")},
+                             {"Key", {{"id", ToAttributeValue(d.submission_id)}}},
+                             {"UpdateExpression", "SET #s = :s, reviewed_at = :at, reviewer_id = :r, "
+                                                  "reviewer_notes = :n, approved_question_id = :q"},
+                             {"ConditionExpression", "#s = :pending"},
+                             {"ExpressionAttributeNames", {{"#s", "status"}}},
+                             {"ExpressionAttributeValues", values}});
+      if (!r.ok() && r.status().code() != StatusCode::kConditionFailed) return r.status();
+      if (r.ok()) {
+        if (!approve) return Status::Ok();
+        auto published = PublishApprovedQuestion(*d.approved_question, d.submission_id);
+        return published.ok() ? Status::Ok() : published.status();
+      }
+      existing = GetSubmission(d.submission_id);  // decided meanwhile: by whom?
+      if (!existing.ok()) return existing.status();
+      if (!*existing) return Status::NotFound("no submission " + d.submission_id);
     }
-    json values = {{":s", ToAttributeValue(SubmissionStatusName(d.status))},
-                   {":pending", ToAttributeValue("pending")},
-                   {":at", ToAttributeValue(d.reviewed_at)},
-                   {":r", ToAttributeValue(d.reviewer_id)},
-                   {":n", ToAttributeValue(d.reviewer_notes)},
-                   {":q", ToAttributeValue(approve ? d.approved_question->id : std::string())}};
-    auto r = client_.Call("UpdateItem",
-                          {{"TableName", Table("submitted-questions")},
-                           {"Key", {{"id", ToAttributeValue(d.submission_id)}}},
-                           {"UpdateExpression", "SET #s = :s, reviewed_at = :at, reviewer_id = :r, "
-                                                "reviewer_notes = :n, approved_question_id = :q"},
-                           {"ConditionExpression", "#s = :pending"},
-                           {"ExpressionAttributeNames", {{"#s", "status"}}},
-                           {"ExpressionAttributeValues", values}});
-    if (r.status().code() == StatusCode::kConditionFailed) {
-      auto now = GetSubmission(d.submission_id);
-      const std::string state = now.ok() && *now ? SubmissionStatusName((*now)->status) : "decided";
-      return Status::ConditionFailed("submission " + d.submission_id + " was already " + state);
+    const Submission& now = **existing;
+    if (now.status == SubmissionStatus::kApproved && !now.approved_question_id.empty() && approve &&
+        now.approved_question_id == d.approved_question->id) {
+      // Completes a publication a crash may have left undone; a no-op when
+      // it was published.
+      auto published = PublishApprovedQuestion(*d.approved_question, d.submission_id);
+      if (!published.ok()) return published.status();
     }
-    return r.status();
+    return Status::ConditionFailed("submission " + d.submission_id + " was already " +
+                                   SubmissionStatusName(now.status));
+  }
+
+  // Publishes the question of approved submission `submission_id`, once:
+  // the question is put with the submission's id in `published_from`,
+  // conditionally on not being there already, and the item it replaced
+  // (returned by the same write) decides the index and count changes. So
+  // concurrent or repeated publications of one approval change the counts
+  // exactly once. Returns whether this call published it. A crash after
+  // the put leaves the index rows and counts to `reindex`, as an import's.
+  Result<bool> PublishApprovedQuestion(Question row, const std::string& submission_id) {
+    if (row.created_at.empty()) row.created_at = NowIso();
+    json item = QuestionItem(row);
+    item["published_from"] = submission_id;
+    auto r = client_.Call("PutItem", {{"TableName", Table("questions")},
+                                      {"Item", ToItem(item)},
+                                      {"ConditionExpression", "attribute_not_exists(#p) OR #p <> :sub"},
+                                      {"ExpressionAttributeNames", {{"#p", "published_from"}}},
+                                      {"ExpressionAttributeValues", {{":sub", ToAttributeValue(submission_id)}}},
+                                      {"ReturnValues", "ALL_OLD"}});
+    if (r.status().code() == StatusCode::kConditionFailed) return false;
+    if (!r.ok()) return r.status();
+    std::optional<Question> previous;
+    if (auto old = r->find("Attributes"); old != r->end() && old->is_object() && !old->empty()) {
+      // An old item that does not decode counts as absent (reindex repairs).
+      auto plain = FromItem(*old);
+      auto decoded = plain.ok() ? QuestionFromItem(*plain) : Result<Question>(plain.status());
+      if (decoded.ok()) previous = std::move(*decoded);
+    }
+    std::vector<json> index_puts, index_deletes;
+    std::map<std::string, std::int64_t> deltas;
+    PlanIndexChanges(row, previous ? &*previous : nullptr, &index_puts, &index_deletes, &deltas);
+    TB_RETURN_IF_ERROR(BatchWrite(Table("question-categories"), index_puts, "PutRequest"));
+    TB_RETURN_IF_ERROR(BatchWrite(Table("question-categories"), index_deletes, "DeleteRequest"));
+    TB_RETURN_IF_ERROR(ApplyCountDeltas(deltas));
+    TB_RETURN_IF_ERROR(BumpQuestionsVersion());
+    return true;
   }
 
   Status ScanSubmissions(const Visitor<Submission>& visit) override {
