@@ -15,6 +15,7 @@
 #include "core/civil_date.h"
 #include "core/record_json.h"
 #include "core/text.h"
+#include "http/openapi.h"
 
 namespace truthbyte {
 namespace {
@@ -161,6 +162,7 @@ Api::Api(ApiOptions options, Services services, std::function<std::int64_t()> cl
           {"health", {"/health"}, http::verb::get, &Api::Health, Route::Access::kOpen},
           {"ready", {"/ready"}, http::verb::get, &Api::Ready, Route::Access::kOpen, true},
           {"metrics", {"/metrics"}, http::verb::get, &Api::MetricsText, Route::Access::kOpen},
+          {"openapi", {"/v1/openapi.json"}, http::verb::get, &Api::OpenApi, Route::Access::kOpen},
       }),
       metrics_([&] {
         std::vector<std::string> names;
@@ -827,6 +829,19 @@ HttpResponse Api::Ready(Context& ctx) {
   auto version = services_.store->QuestionsVersion();
   if (!version.ok()) return Error(ctx, ServiceError::FromStatus(Status::Unavailable(version.status().message())));
   return Json(ctx, 200, fmt::format(R"({{"status":"ready","questions":{}}})", services_.catalog->Current()->entries.size()));
+}
+
+HttpResponse Api::OpenApi(Context& ctx) {
+  HttpResponse r = Json(ctx, 200, std::string(OpenApiDocument()));
+  r.set(http::field::cache_control, "public, max-age=3600");
+  return r;
+}
+
+std::vector<Api::Endpoint> Api::Endpoints() const {
+  std::vector<Endpoint> out;
+  for (const Route& r : routes_)
+    for (const std::string& path : r.paths) out.push_back({std::string(http::to_string(r.method)), path, r.name});
+  return out;
 }
 
 HttpResponse Api::MetricsText(Context& ctx) {

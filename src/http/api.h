@@ -70,6 +70,15 @@ class Api {
 
   Metrics& metrics() { return metrics_; }
 
+  // Every (method, path) the route table serves, aliases included, with
+  // the route's name: what docs/openapi.json must describe.
+  struct Endpoint {
+    std::string method;  // "GET", "POST"
+    std::string path;
+    std::string name;
+  };
+  std::vector<Endpoint> Endpoints() const;
+
  private:
   struct Context;
   struct Route;
@@ -94,6 +103,7 @@ class Api {
   HttpResponse Health(Context& ctx);
   HttpResponse Ready(Context& ctx);
   HttpResponse MetricsText(Context& ctx);
+  HttpResponse OpenApi(Context& ctx);
 
   HttpResponse Error(Context& ctx, const ServiceError& error);
   HttpResponse Json(Context& ctx, int status, std::string body);
