@@ -76,36 +76,6 @@ std::string CheckText(const nlohmann::json* value, const std::string& field, std
   return text;
 }
 
-}  // namespace
-
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// One layer of %XX decoding; other '%' characters stay as they are.
-std::string PercentDecode(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = HexValue(s[i + 1]);
-      const int lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
 // `lower` without white space, control and format characters, which a
 // browser skips inside a URL scheme ("java\tscript:") or a script ignores
 // ("eval (").
@@ -113,8 +83,7 @@ std::string Squeezed(const std::string& lower) {
   std::string out;
   out.reserve(lower.size());
   for (char32_t c : DecodeUtf8(lower)) {
-    const bool skip = c == ' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || IsControl(c);
-    if (!skip) AppendUtf8(c, &out);
+    if (!IsUnicodeSpace(c) && !IsControl(c)) AppendUtf8(c, &out);
   }
   return out;
 }
@@ -155,7 +124,7 @@ std::string FindUnsafePattern(const std::string& text) {
   std::string reading = ToLowerAscii(text);
   for (int layer = 0; layer < 4; ++layer) {
     if (std::string found = FindPatternIn(reading); !found.empty()) return found;
-    std::string decoded = ToLowerAscii(PercentDecode(reading));
+    std::string decoded = ToLowerAscii(DecodePercentEscapes(reading));
     if (decoded == reading) break;
     reading = std::move(decoded);
   }

@@ -18,6 +18,14 @@ std::size_t CountCodePoints(std::string_view s);
 void AppendUtf8(char32_t c, std::string* out);
 
 std::string_view TrimWhitespace(std::string_view s);
+// Unicode's White_Space property.
+bool IsUnicodeSpace(char32_t c);
+
+// The value of hexadecimal digit `c` (either case), or -1.
+int HexDigitValue(char c);
+// Undoes %XX escapes; a '%' not followed by two hex digits stays as it is,
+// and '+' stays '+' (RFC 3986, not HTML forms).
+std::string DecodePercentEscapes(std::string_view text);
 std::string ToLowerAscii(std::string_view s);
 
 // The form in which two questions count as the same: NFKC with Unicode case

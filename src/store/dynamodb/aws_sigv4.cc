@@ -20,13 +20,6 @@ bool IsUnreserved(unsigned char c) {
          c == '.' || c == '~';
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // Percent-encodes every byte except the unreserved ones (and '/' when
 // `keep_slash`), with upper-case hex digits as SigV4 requires.
 std::string UriEncode(std::string_view text, bool keep_slash) {
@@ -46,26 +39,6 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-// Undoes %XX escapes; a '%' not followed by two hex digits stays literal.
-// '+' stays '+' (RFC 3986, not HTML forms).
-std::string UriDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = HexValue(text[i + 1]);
-      const int lo = HexValue(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
-
 // The query's parameters decoded and re-encoded the one way SigV4 accepts,
 // sorted by name and then by value (byte order). Sorting the pairs, not the
 // joined "name=value" strings, matters: "Param" must precede "Param-3".
@@ -80,7 +53,7 @@ std::string CanonicalQueryString(std::string_view query) {
       const std::size_t eq = param.find('=');
       const std::string_view name = param.substr(0, eq);
       const std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
-      params.emplace_back(UriEncode(UriDecode(name), false), UriEncode(UriDecode(value), false));
+      params.emplace_back(UriEncode(DecodePercentEscapes(name), false), UriEncode(DecodePercentEscapes(value), false));
     }
     start = end + 1;
   }
