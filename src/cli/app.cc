@@ -129,6 +129,9 @@ int RunTruthbyte(int argc, char** argv) {
             "Days back a past daily challenge is still stored when first asked for")
       ->check(CLI::Range(0, 36500))
       ->capture_default_str();
+  AddOption(serve, "--trust-proxy", serve_options.trust_proxy,
+            "Believe X-Forwarded-For/Forwarded from these peers: a number of proxy hops, or trusted CIDR networks "
+            "(comma-separated); off by default");
   serve->callback([&] { exit_code = RunServe(store, serve_options, std::cout); });
 
   bool token_admin = false;

@@ -64,6 +64,7 @@ struct ServeOptions {
   std::int64_t user_rate_limit = 1000;
   int request_timeout = 15;  // seconds
   int daily_window = 30;     // days
+  std::string trust_proxy;   // "" (off), a number of hops or CIDR networks; see TrustedProxies::Parse
 };
 int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "core/forwarded_for.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "service/auth_service.h"
@@ -68,6 +69,8 @@ class CatalogRefresher {
 }  // namespace
 
 int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options, std::ostream& out) {
+  auto trusted_proxies = TrustedProxies::Parse(options.trust_proxy);
+  if (!trusted_proxies.ok()) return Fail(trusted_proxies.status());
   StoreOptions store_options = cli_store_options;
   store_options.fail_fast = true;
   auto opened = OpenStore(store_options);
@@ -114,6 +117,7 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   server_options.port = options.port;
   server_options.threads = options.threads;
   server_options.request_timeout = std::chrono::seconds(options.request_timeout);
+  server_options.trusted_proxies = *trusted_proxies;
 
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)); };
   CatalogRefresher refresher(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh));

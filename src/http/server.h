@@ -1,6 +1,9 @@
 // HttpServer: HTTP/1.1 with keep-alive on a pool of threads (Boost.Beast),
-// handing each complete request to the Api. Bounded bodies (1 MiB), read
-// timeouts for slow or idle clients, and a graceful drain on SIGTERM/SIGINT.
+// handing each complete request to the Api. Bounded bodies (1 MiB, with a
+// lingering close after a 413), `Expect: 100-continue`, read timeouts for
+// slow or idle clients, client addresses from trusted proxies, a pause in
+// accepting when out of file descriptors, and a graceful drain on
+// SIGTERM/SIGINT.
 #pragma once
 
 #include <chrono>
@@ -8,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "core/forwarded_for.h"
 #include "core/status.h"
 #include "http/api.h"
 
@@ -21,11 +25,16 @@ struct ServerOptions {
   std::size_t body_limit = 1 << 20;
   std::chrono::seconds request_timeout{15};  // to read one request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};    // SIGTERM waits this long for in-flight requests
+  TrustedProxies trusted_proxies;            // whose forwarding headers name the client; none by default
 };
 
-// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
-// requests finish and returns ok. `on_listening` runs once with the bound
-// port. Fails when the address cannot be bound.
+// Raises the soft limit on open files to the hard one, then serves until
+// SIGTERM or SIGINT: then stops accepting, closes idle connections, answers
+// the requests already received (pipelined ones included) and returns ok,
+// all within `drain_timeout`. When a store call is still running at that
+// limit it ends the process (exit code 0) instead of returning, since the
+// call uses `api`. `on_listening` runs once with the bound port. Fails when
+// the address cannot be bound.
 Status RunHttpServer(const ServerOptions& options, Api& api, const std::function<void(std::uint16_t)>& on_listening);
 
 }  // namespace truthbyte

@@ -38,6 +38,8 @@ class Dynalite {
   const std::string& endpoint() const { return endpoint_; }
   int port() const { return port_; }
   bool running() const { return pid_ > 0; }
+  // The node process (for tests that stop it with SIGSTOP); -1 when stopped.
+  pid_t pid() const { return pid_; }
   // The LevelDB directory, empty when in memory.
   const std::string& data_path() const { return data_path_; }
   // What dynalite printed (stdout and stderr) so far.
