@@ -241,6 +241,48 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
   EXPECT_THAT(raw.Column(indexes), Not(Contains("questions_normalised_index")));
 }
 
+// A failure while the day's answers are written leaves nothing of the day:
+// no result, no streak, no answers, no totals; a retry completes it.
+TEST_F(SqliteStoreTest, AFailureWritingTheDaysAnswersLeavesNothingAndTheRetryCompletesIt) {
+  auto store = Open();
+  DailyProgress day;
+  day.date = "2024-03-01";
+  day.correct_count = 1;
+  day.total_questions = 2;
+  day.score = 50;
+  day.rank = "D";
+  day.answers = {{"q1", true, true, 1709251200.5}, {"q2", false, false, 1709251201.5}};
+  day.completed_at = "2024-03-01T09:00:00.000Z";
+  const std::vector<Answer> answers = {{"u1", "q1", true, true, 1709251200.5, std::nullopt},
+                                       {"u1", "q2", false, false, 1709251201.5, std::nullopt}};
+  const StreakState streak{1, 1, CivilDate::Parse("2024-03-01")};
+  {
+    RawDb raw(path_);
+    raw.Exec("CREATE TRIGGER injected_failure BEFORE INSERT ON answers WHEN NEW.question_id = 'q2' "
+             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  }
+  EXPECT_THAT(store->CompleteDailyChallenge("u1", day, streak, answers, "2024-03-01T09:00:00.000Z"), Not(IsOk()));
+  const UserDay after_failure = Must(store->GetUserDay("u1", "2024-03-01"));
+  EXPECT_FALSE(after_failure.progress) << "the day was kept without its answers";
+  EXPECT_EQ(after_failure.streak.current, 0);
+  EXPECT_THAT(Must(store->AnswersForQuestion("q1")), IsEmpty()) << "the first answer was kept";
+  if (auto user = Must(store->GetUser("u1"))) EXPECT_EQ(user->total_answers, 0);
+  {
+    RawDb raw(path_);
+    EXPECT_EQ(raw.One("SELECT count(*) FROM daily_results"), "0");
+    raw.Exec("DROP TRIGGER injected_failure;");
+  }
+  // The retry is not refused as already done (it was a 409 before).
+  ASSERT_THAT(store->CompleteDailyChallenge("u1", day, streak, answers, "2024-03-01T09:00:05.000Z"), IsOk());
+  const UserDay done = Must(store->GetUserDay("u1", "2024-03-01"));
+  ASSERT_TRUE(done.progress);
+  EXPECT_EQ(done.progress->score, 50);
+  EXPECT_EQ(done.streak.current, 1);
+  EXPECT_THAT(Must(store->AnswersForQuestion("q1")), SizeIs(1));
+  EXPECT_THAT(Must(store->AnswersForQuestion("q2")), SizeIs(1));
+  EXPECT_EQ(Must(store->GetUser("u1"))->total_answers, 2);
+}
+
 // Version 3 adds the daily results by (user, date); a version 2 store gets
 // them from its users' daily_progress on open.
 TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {

@@ -716,6 +716,32 @@ TEST_P(StoreConformanceTest, CompleteDailyChallengeCreatesAnUnknownUser) {
   EXPECT_EQ(u->daily_progress.at("2024-03-01").correct_count, 7);
 }
 
+// What a crash between the two writes of a DynamoDB completion leaves (the
+// answers recorded, the day not) is completed by the retry: the day stored,
+// each answer counted once. A completion that carries answers is refused
+// as a whole the second time.
+TEST_P(StoreConformanceTest, ACompletionAfterItsAnswersWereRecordedCountsThemOnce) {
+  const std::vector<Answer> answers = {MakeAnswer("u1", "q1", true, true, 1709251200.5),
+                                       MakeAnswer("u1", "q2", false, false, 1709251201.125)};
+  Must(store().RecordAnswers(answers, "2024-03-01T09:00:00.000Z"));  // the half a crash left
+  ASSERT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-01", 8, "2024-03-01T09:00:00.000Z"),
+                                             MakeStreak(1, 1, "2024-03-01"), answers, "2024-03-01T09:00:01.000Z"),
+              IsOk());
+  auto u = GetUser("u1");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->total_answers, 2);
+  EXPECT_EQ(u->correct_answers, 1);
+  EXPECT_EQ(u->streak.current, 1);
+  ASSERT_TRUE(u->daily_progress.count("2024-03-01"));
+
+  EXPECT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-01", 2, "2024-03-01T10:00:00.000Z"),
+                                             MakeStreak(0, 9, ""), answers, "2024-03-01T10:00:00.000Z"),
+              HasCode(StatusCode::kConditionFailed));
+  u = GetUser("u1");
+  EXPECT_EQ(u->total_answers, 2);
+  EXPECT_EQ(u->daily_progress.at("2024-03-01").correct_count, 8);
+}
+
 TEST_P(StoreConformanceTest, ASecondCompletionOfADateFailsAndChangesNothing) {
   ASSERT_THAT(store().CompleteDailyChallenge("u1", MakeProgress("2024-03-01", 8, "2024-03-01T09:00:00.000Z"),
                                              MakeStreak(3, 5, "2024-03-01"), "2024-03-01T09:00:00.000Z"),
