@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/json_text.h"
 #include "core/question_format.h"
 #include "core/record_json.h"
 
@@ -19,7 +20,7 @@ Visitor<Record> WriteLines(std::ostream& os, ToJson to_json) {
 }
 
 std::string JsonLine(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(j);
 }
 
 }  // namespace

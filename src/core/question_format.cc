@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "core/json_text.h"
 #include "core/text.h"
 
 namespace truthbyte {
@@ -259,7 +260,7 @@ nlohmann::ordered_json QuestionToJson(const Question& q) {
 }
 
 std::string QuestionToJsonText(const Question& q) {
-  return QuestionToJson(q).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(QuestionToJson(q));
 }
 
 std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts parts) {
@@ -268,14 +269,14 @@ std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts 
   if (!j.is_object()) return std::string(question_json);  // not ours: leave it whole
   if (!parts.passage) j.erase("passage");
   if (!parts.tags) j.erase("tags");
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(j);
 }
 
 std::string QuestionToJsonLine(const Question& q) {
   nlohmann::ordered_json j = QuestionToJson(q);
   j["created_at"] = q.created_at;
   j["source"] = q.source;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(j);
 }
 
 }  // namespace truthbyte

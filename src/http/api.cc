@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_date.h"
+#include "core/json_text.h"
 #include "core/record_json.h"
 #include "core/text.h"
 #include "http/openapi.h"
@@ -71,7 +72,7 @@ std::string JsonString(const std::string& s) {
   // escapes and replaces invalid UTF-8.
   const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
   if (plain) return '"' + s + '"';
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(nlohmann::json(s));
 }
 
 // "<prefix>-<n in hex>": unique within the process, and short.
@@ -351,7 +352,7 @@ HttpResponse Api::Error(Context& ctx, const ServiceError& e) {
   if (!e.details.is_null()) body["details"] = e.details;
   if (!e.internal_detail.empty())
     fmt::print(stderr, "truthbyte: request {} failed: {}\n", ctx.request_id, e.internal_detail);
-  HttpResponse r = Json(ctx, e.http_status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  HttpResponse r = Json(ctx, e.http_status, JsonText(body));
   if (e.http_status == 429) r.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
   return r;
 }
@@ -492,7 +493,7 @@ nlohmann::ordered_json ProfileJson(const User& u, const CivilDate& today) {
 }
 
 std::string Dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(j);
 }
 
 // The token response of /v1/session (with the refresh token) and

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/question_format.h"
 #include "core/text.h"
 
@@ -123,7 +124,7 @@ std::string CategoriesJson(const std::vector<CategoryCount>& categories, std::si
   j["categories"] = std::move(list);
   j["total_categories"] = categories.size();
   j["total_questions"] = total_questions;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(j);
 }
 
 }  // namespace

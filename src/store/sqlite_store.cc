@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_date.h"
+#include "core/json_text.h"
 #include "core/record_json.h"
 #include "core/text.h"
 
@@ -724,7 +725,7 @@ class SqliteStore final : public Store {
 
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak,
                                 std::span<const Answer> answers, const std::string& now_iso) override {
-    const std::string progress_json = DailyProgressToJson(progress).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string progress_json = JsonText(DailyProgressToJson(progress));
     return GroupWrite([&]() -> Status {
       const Status done = Status::ConditionFailed("the daily challenge of " + progress.date + " is already completed");
       {

@@ -1,3 +1,4 @@
+#include "core/json_text.h"
 #include "store/dynamodb/attribute_value.h"
 
 #include <openssl/evp.h>
@@ -20,7 +21,7 @@ using nlohmann::json;
 // is replaced rather than thrown on (dump's default would throw).
 std::string Excerpt(const json& value) {
   constexpr std::size_t kLimit = 60;
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = JsonText(value);
   if (text.size() > kLimit) text = text.substr(0, kLimit) + "...";
   return text;
 }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_text.h"
 #include "store/dynamodb/aws_sigv4.h"
 
 namespace truthbyte::dynamodb {
@@ -208,7 +209,7 @@ Result<nlohmann::json> DynamoDbClient::Call(const std::string& operation, const 
   if (!handle) return fail(Status::Internal("DynamoDB: cannot create a curl handle"), "");
   CURL* c = handle->curl;
 
-  const std::string body = request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string body = JsonText(request);
   const std::string target = "DynamoDB_20120810." + operation;
   const std::string content_type = "application/x-amz-json-1.0";
   std::string last_error;

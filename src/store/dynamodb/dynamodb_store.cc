@@ -931,10 +931,17 @@ class DynamoDbStore final : public Store {
     for (int i = 0; i < 600; ++i) {
       auto d = client_.Call("DescribeTable", {{"TableName", table}});
       if (!d.ok()) return d.status();
-      const json& t = (*d)["Table"];
-      bool active = t.value("TableStatus", "") == "ACTIVE";
-      if (auto gsis = t.find("GlobalSecondaryIndexes"); gsis != t.end())
-        for (const auto& g : *gsis) active = active && g.value("IndexStatus", "ACTIVE") == "ACTIVE";
+      // A reply of another shape (a proxy, an emulator) is "not active
+      // yet", never an exception.
+      const json& reply = *d;
+      const auto table_it = reply.find("Table");
+      const json& t = table_it != reply.end() && table_it->is_object() ? *table_it : json::object();
+      bool active = Str(t, "TableStatus") == "ACTIVE";
+      if (auto gsis = t.find("GlobalSecondaryIndexes"); gsis != t.end() && gsis->is_array())
+        for (const auto& g : *gsis) {
+          const std::string status = g.is_object() ? Str(g, "IndexStatus") : std::string();
+          active = active && (status.empty() || status == "ACTIVE");
+        }
       if (active) return Status::Ok();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
