@@ -19,20 +19,11 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public SharedServerTest<ApiTest> {
+ public:
+  static constexpr const char* kStoreFile = "api.db";
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->File("api.db"));
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-    server_ = nullptr;
-    dir_ = nullptr;
-  }
-  static std::uint16_t port() { return server_->port(); }
 
   // Every starter question by id (from 200 fetched in batches until all
   // are seen; the catalog has exactly 200).
@@ -48,12 +39,8 @@ class ApiTest : public ::testing::Test {
     return all;
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
 };
 
-TempDir* ApiTest::dir_ = nullptr;
-ServerProcess* ApiTest::server_ = nullptr;
 
 void ExpectQuestionShape(const json& q) {
   ASSERT_TRUE(q.is_object()) << q;

@@ -18,20 +18,16 @@ using truthbyte::testing::SplitLines;
 
 constexpr char kSecret[] = "e2e-known-secret-0123456789abcdef";
 
-class AuthTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
+class AuthTest : public SharedServerTest<AuthTest> {
+ public:
+  static constexpr const char* kStoreFile = "auth.db";
+  static ServerConfig Config() {
     ServerConfig config;
     config.env["TRUTHBYTE_JWT_SECRET"] = kSecret;
-    server_ = new ServerProcess(dir_->File("auth.db"), config);
+    return config;
   }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
+
+ protected:
 
   static HttpResult Ping(const std::string& token, const std::string& user = "") {
     HttpClient client(port());
@@ -40,12 +36,8 @@ class AuthTest : public ::testing::Test {
     return client.Get("/v1/auth-ping", h);
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
 };
 
-TempDir* AuthTest::dir_ = nullptr;
-ServerProcess* AuthTest::server_ = nullptr;
 
 TEST_F(AuthTest, MissingOrMalformedAuthorization) {
   HttpClient client(port());

@@ -190,25 +190,14 @@ TEST(FileDescriptorTest, OutOfDescriptorsTheServerPausesAcceptingAndServesItsCon
 
 // ---- Slow and odd clients --------------------------------------------------------------
 
-class OddClientTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->File("odd.db"));
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
+class OddClientTest : public SharedServerTest<OddClientTest> {
+ public:
+  static constexpr const char* kStoreFile = "odd.db";
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
+ protected:
+
 };
 
-TempDir* OddClientTest::dir_ = nullptr;
-ServerProcess* OddClientTest::server_ = nullptr;
 
 TEST_F(OddClientTest, AClientThatSendsAWholeOversizedBodyReadsThe413) {
   Player p(port());

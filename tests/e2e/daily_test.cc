@@ -17,18 +17,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class DailyTest : public ::testing::Test {
+class DailyTest : public SharedServerTest<DailyTest> {
+ public:
+  static constexpr const char* kStoreFile = "daily.db";
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->File("daily.db"));
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
 
   // Today's challenge as a player sees it.
   static json FetchDaily(Player& p, const std::string& query = "") {
@@ -37,12 +30,8 @@ class DailyTest : public ::testing::Test {
     return r.Json();
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
 };
 
-TempDir* DailyTest::dir_ = nullptr;
-ServerProcess* DailyTest::server_ = nullptr;
 
 TEST_F(DailyTest, EveryoneGetsTheSameTenQuestionsAndTheCliAgrees) {
   Player a(port()), b(port());

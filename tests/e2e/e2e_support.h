@@ -239,4 +239,29 @@ bool Eventually(F check, std::chrono::milliseconds timeout) {
   }
 }
 
+// A suite whose tests share one server: started before the first test and
+// stopped (expecting exit code 0) after the last. `Suite` names the store
+// file (`static constexpr const char* kStoreFile`) and may give its own
+// `static ServerConfig Config()`.
+template <typename Suite>
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    server_ = new ServerProcess(dir_->File(Suite::kStoreFile), Suite::Config());
+  }
+  static void TearDownTestSuite() {
+    server_->Stop();
+    delete server_;
+    delete dir_;
+    server_ = nullptr;
+    dir_ = nullptr;
+  }
+  static ServerConfig Config() { return {}; }
+  static std::uint16_t port() { return server_->port(); }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline ServerProcess* server_ = nullptr;
+};
+
 }  // namespace truthbyte::e2e

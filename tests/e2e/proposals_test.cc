@@ -37,22 +37,21 @@ json Proposal(const std::string& category = "science") {
           {"difficulty", 2}};
 }
 
-class ProposalsTest : public ::testing::Test {
+class ProposalsTest : public SharedServerTest<ProposalsTest> {
+ public:
+  static constexpr const char* kStoreFile = "proposals.db";
+
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->File("proposals.db"));
+    SharedServerTest::SetUpTestSuite();
     auto token = RunCli(server_->store_path(), {"token", "--admin"});
     if (token.exit_code != 0) throw std::runtime_error("truthbyte token --admin failed: " + token.err);
     admin_token_ = new std::string(SplitLines(token.out).at(0));
   }
   static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
+    SharedServerTest::TearDownTestSuite();
     delete admin_token_;
   }
-  static std::uint16_t port() { return server_->port(); }
   static Headers Admin() { return {{"Authorization", "Bearer " + *admin_token_}}; }
 
   // Proposes and expects 201; returns data.
@@ -66,13 +65,9 @@ class ProposalsTest : public ::testing::Test {
     return client.PostJson("/v1/approve-question", {{"question_id", id}, {"action", action}}, Admin());
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
   static std::string* admin_token_;
 };
 
-TempDir* ProposalsTest::dir_ = nullptr;
-ServerProcess* ProposalsTest::server_ = nullptr;
 std::string* ProposalsTest::admin_token_ = nullptr;
 
 TEST_F(ProposalsTest, AValidProposalIsPending) {
@@ -434,20 +429,16 @@ TEST_F(ProposalsTest, RejectionAndBadDecisions) {
 // shows only sometimes, so each test plays several rounds against a server
 // with many worker threads and fails if any round breaks the rule.
 
-class ProposalRaceTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
+class ProposalRaceTest : public SharedServerTest<ProposalRaceTest> {
+ public:
+  static constexpr const char* kStoreFile = "races.db";
+  static ServerConfig Config() {
     ServerConfig config;
     config.serve_args = {"--threads", "8", "--session-rate-limit", "100000"};
-    server_ = new ServerProcess(dir_->File("races.db"), config);
+    return config;
   }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
+
+ protected:
 
   // Runs `post(i)` on `n` threads released together; the statuses.
   template <typename F>
@@ -469,12 +460,8 @@ class ProposalRaceTest : public ::testing::Test {
     return status;
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
 };
 
-TempDir* ProposalRaceTest::dir_ = nullptr;
-ServerProcess* ProposalRaceTest::server_ = nullptr;
 
 constexpr int kRaceRounds = 25;
 

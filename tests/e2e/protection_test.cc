@@ -17,25 +17,14 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-class ProtectionTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->File("protection.db"));
-  }
-  static void TearDownTestSuite() {
-    server_->Stop();
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
+class ProtectionTest : public SharedServerTest<ProtectionTest> {
+ public:
+  static constexpr const char* kStoreFile = "protection.db";
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
+ protected:
+
 };
 
-TempDir* ProtectionTest::dir_ = nullptr;
-ServerProcess* ProtectionTest::server_ = nullptr;
 
 std::string Lower(std::string s) { return LowerAscii(std::move(s)); }
 
