@@ -189,7 +189,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", partial, ClientIp()));
     }
-    ClientIp();
+    ClientIp();  // sets client_ip_, which the handlers below read (on the blocking pool too)
     if (api_.Blocks(parser_->get())) {
       // A write waits for its commit, which it shares with the writes of
       // other connections (group commit): it waits on a blocking thread,
