@@ -16,6 +16,8 @@
 #include "core/json_text.h"
 #include "core/record_json.h"
 #include "core/text.h"
+#include "core/proposal.h"
+#include "http/error_status.h"
 #include "http/openapi.h"
 
 namespace truthbyte {
@@ -101,12 +103,6 @@ class Decimal {
 };
 
 void AppendNumber(std::string& out, std::int64_t n) { out += Decimal(n).view(); }
-
-ServiceError InternalError(const std::string& what) {
-  ServiceError e;
-  e.internal_detail = "exception: " + what;
-  return e;
-}
 
 }  // namespace
 
@@ -199,9 +195,9 @@ HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_i
   try {
     response = Dispatch(ctx);
   } catch (const std::exception& e) {
-    response = Error(ctx, InternalError(e.what()));
+    response = Error(ctx, ServiceError::Internal(std::string("exception: ") + e.what()));
   } catch (...) {
-    response = Error(ctx, InternalError("an unknown exception"));
+    response = Error(ctx, ServiceError::Internal("exception: an unknown exception"));
   }
   Finish(ctx, response);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -233,7 +229,7 @@ HttpResponse Api::Dispatch(Context& ctx) {
     const std::string origin_value = origin == ctx.request.end() ? "" : std::string(origin->value());
     bool allowed = false;
     for (const std::string& o : options_.cors_origins) allowed = allowed || o == "*" || o == origin_value;
-    if (!allowed) return Error(ctx, ServiceError::Forbidden("forbidden", "origin not allowed"));
+    if (!allowed) return Error(ctx, ServiceError::Of(ErrorCode::kForbidden, "origin not allowed"));
     HttpResponse r{http::status::no_content, ctx.request.version()};
     r.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
     r.set(http::field::access_control_allow_headers, "Content-Type, Authorization, X-User-ID");
@@ -243,8 +239,8 @@ HttpResponse Api::Dispatch(Context& ctx) {
   const bool head_of_get = ctx.request.method() == http::verb::head && route.method == http::verb::get;
   if (ctx.request.method() != route.method && !head_of_get) {
     counted();
-    HttpResponse r = Error(ctx, ServiceError::Make(405, "method_not_allowed",
-                                                   fmt::format("use {} for {}", http::to_string(route.method),
+    HttpResponse r = Error(ctx, ServiceError::Of(ErrorCode::kMethodNotAllowed,
+                                                 fmt::format("use {} for {}", http::to_string(route.method),
                                                                std::string(path))));
     r.set(http::field::allow, std::string(http::to_string(route.method)) + ", OPTIONS");
     return r;
@@ -296,10 +292,10 @@ HttpResponse Api::Dispatch(Context& ctx) {
       ctx.rate = services_.limiter->Hit("user:" + ctx.caller.user_id, options_.user_limit, kHourSeconds, now);
       if (!ctx.rate->allowed) return Error(ctx, ServiceError::RateLimited("too many requests", ctx.rate->reset - now));
       if (route.access == Route::Access::kAdmin && !ctx.caller.admin)
-        return Error(ctx, ServiceError::Forbidden("forbidden", "this endpoint needs an admin token"));
+        return Error(ctx, ServiceError::Of(ErrorCode::kForbidden, "this endpoint needs an admin token"));
       // Admin tokens moderate; they do not play (they belong to no player).
       if (route.access == Route::Access::kUser && ctx.caller.admin && route.handler != &Api::AuthPing)
-        return Error(ctx, ServiceError::Forbidden("forbidden", "admin tokens cannot be used to play"));
+        return Error(ctx, ServiceError::Of(ErrorCode::kForbidden, "admin tokens cannot be used to play"));
       break;
     }
   }
@@ -347,26 +343,26 @@ HttpResponse Api::Error(Context& ctx, const ServiceError& e) {
   nlohmann::ordered_json body;
   body["success"] = false;
   body["error"] = e.message;
-  body["error_code"] = e.code;
+  body["error_code"] = ErrorCodeName(e.code);
   body["request_id"] = ctx.request_id;
-  if (!e.details.is_null()) body["details"] = e.details;
+  if (!e.details.empty()) body["details"] = e.details;
   if (!e.internal_detail.empty())
     fmt::print(stderr, "truthbyte: request {} failed: {}\n", ctx.request_id, e.internal_detail);
-  HttpResponse r = Json(ctx, e.http_status, JsonText(body));
-  if (e.http_status == 429) r.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
+  HttpResponse r = Json(ctx, HttpStatusOf(e.code), JsonText(body));
+  if (e.code == ErrorCode::kRateLimited) r.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
   return r;
 }
 
-HttpResponse Api::ErrorResponse(int status, const std::string& code, const std::string& message,
+HttpResponse Api::ErrorResponse(ErrorCode code, const std::string& message,
                                 const HttpRequest& partial, const std::string& client_ip) {
   HttpRequest request = partial;  // headers only; the body was refused
   request.body().clear();
   request.keep_alive(false);
   Context ctx{request, client_ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, {}, {}, {}};
   ctx.rate = services_.limiter->Peek("ip:" + client_ip, options_.user_limit, kHourSeconds, ctx.now_ms / 1000);
-  HttpResponse r = Error(ctx, ServiceError::Make(status, code, message));
+  HttpResponse r = Error(ctx, ServiceError::Of(code, message));
   Finish(ctx, r);
-  metrics_.Record(routes_.size(), status, 0);
+  metrics_.Record(routes_.size(), HttpStatusOf(code), 0);
   return r;
 }
 
@@ -374,12 +370,12 @@ namespace {
 
 // A parsed JSON request body or the 400 that explains why not.
 Outcome<nlohmann::json> ParseBody(const std::string& body) {
-  if (TrimWhitespace(body).empty()) return ServiceError::BadRequest("invalid_json", "a JSON body is required");
+  if (TrimWhitespace(body).empty()) return ServiceError::Of(ErrorCode::kInvalidJson, "a JSON body is required");
   if (JsonDepth(body) > kMaxJsonDepth)
-    return ServiceError::BadRequest("invalid_json", "the JSON body is nested too deeply");
+    return ServiceError::Of(ErrorCode::kInvalidJson, "the JSON body is nested too deeply");
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded()) {
-    return ServiceError::BadRequest("invalid_json", IsValidUtf8(body) ? "the body is not valid JSON"
+    return ServiceError::Of(ErrorCode::kInvalidJson, IsValidUtf8(body) ? "the body is not valid JSON"
                                                                       : "the body is not valid UTF-8");
   }
   return j;
@@ -403,12 +399,12 @@ Outcome<int> IntParam(const std::map<std::string, std::string>& query, const std
 // user id or as their token's session id (the deployed client sends its
 // session id there).
 Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const Caller& caller, std::int64_t now_ms) {
-  if (!list.is_array()) return ServiceError::BadRequest("validation_failed", "answers must be a list");
+  if (!list.is_array()) return ServiceError::Of(ErrorCode::kValidationFailed, "answers must be a list");
   if (list.empty() || list.size() > kMaxAnswersPerRequest)
-    return ServiceError::BadRequest("validation_failed",
+    return ServiceError::Of(ErrorCode::kValidationFailed,
                                     fmt::format("send 1 to {} answers", kMaxAnswersPerRequest));
   std::vector<AnswerInput> out;
-  nlohmann::json problems = nlohmann::json::array();
+  std::vector<std::string> problems;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const nlohmann::json& a = list[i];
     const std::string where = fmt::format("answers[{}]", i);
@@ -452,15 +448,13 @@ Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const 
         problems.push_back(where + ".user_id must be a string");
       } else if (const std::string& named = uid->get_ref<const std::string&>();
                  named != caller.session_id && ToLowerAscii(named) != caller.user_id) {
-        return ServiceError::Forbidden("user_mismatch", where + ".user_id is not the authenticated user");
+        return ServiceError::Of(ErrorCode::kUserMismatch, where + ".user_id is not the authenticated user");
       }
     }
     out.push_back(std::move(in));
   }
   if (!problems.empty()) {
-    ServiceError e = ServiceError::BadRequest("validation_failed", "some answers are not valid");
-    e.details = std::move(problems);
-    return e;
+    return ServiceError::Of(ErrorCode::kValidationFailed, "some answers are not valid", std::move(problems));
   }
   return out;
 }
@@ -476,17 +470,18 @@ Outcome<CivilDate> DateParam(const std::optional<std::string>& text, const Civil
   return *date;
 }
 
-nlohmann::ordered_json ProfileJson(const User& u, const CivilDate& today) {
+nlohmann::ordered_json ProfileJson(const PlayerProfile& profile) {
+  const User& u = profile.user;
   nlohmann::ordered_json j;
   j["user_id"] = u.user_id;
-  j["trust_score"] = TrustScore(u.correct_answers, u.total_answers);
+  j["trust_score"] = profile.trust_score;
   j["created_at"] = u.created_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(u.created_at);
   j["last_active"] = u.last_active.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(u.last_active);
   nlohmann::ordered_json progress = nlohmann::ordered_json::object();
   for (const auto& [date, p] : u.daily_progress) progress[date] = DailyProgressToJson(p);
   j["daily_progress"] = std::move(progress);
-  j["current_daily_streak"] = VisibleStreak(u.streak, today);
-  j["best_daily_streak"] = u.streak.best;
+  j["current_daily_streak"] = profile.current_streak;
+  j["best_daily_streak"] = profile.best_streak;
   j["total_answers"] = u.total_answers;
   j["correct_answers"] = u.correct_answers;
   return j;
@@ -552,7 +547,7 @@ HttpResponse Api::Refresh(Context& ctx) {
   if (!body.ok()) return Error(ctx, body.error());
   const nlohmann::json& j = *body;
   if (!j.is_object() || !j.contains("refresh_token") || !j["refresh_token"].is_string())
-    return Error(ctx, ServiceError::BadRequest("validation_failed", "refresh_token (a string) is required"));
+    return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "refresh_token (a string) is required"));
   auto grant = services_.auth->Refresh(j["refresh_token"].get<std::string>(), ctx.now_ms / 1000);
   if (!grant.ok()) return Error(ctx, grant.error());
   return Json(ctx, 200, GrantJson(*grant, /*with_refresh_token=*/false));
@@ -591,7 +586,7 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
   const nlohmann::json* list = &*body;
   if (body->is_object()) {
     auto it = body->find("answers");
-    if (it == body->end()) return Error(ctx, ServiceError::BadRequest("validation_failed", "answers is required"));
+    if (it == body->end()) return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "answers is required"));
     list = &*it;
   }
   auto answers = ReadAnswers(*list, ctx.caller, ctx.now_ms);
@@ -684,7 +679,7 @@ HttpResponse Api::FetchDaily(Context& ctx) {
 HttpResponse Api::SubmitDaily(Context& ctx) {
   auto body = ParseBody(ctx.request.body());
   if (!body.ok()) return Error(ctx, body.error());
-  if (!body->is_object()) return Error(ctx, ServiceError::BadRequest("validation_failed", "the body must be an object"));
+  if (!body->is_object()) return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "the body must be an object"));
   const CivilDate today = TodayFromMs(ctx.now_ms);
   std::optional<std::string> date_text;
   if (auto d = body->find("date"); d != body->end() && !d->is_null()) {
@@ -695,7 +690,7 @@ HttpResponse Api::SubmitDaily(Context& ctx) {
   if (!date.ok()) return Error(ctx, date.error());
   if (*date != today) return Error(ctx, DailySubmissionDateError(today));
   auto list = body->find("answers");
-  if (list == body->end()) return Error(ctx, ServiceError::BadRequest("validation_failed", "answers is required"));
+  if (list == body->end()) return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "answers is required"));
   auto answers = ReadAnswers(*list, ctx.caller, ctx.now_ms);
   if (!answers.ok()) return Error(ctx, answers.error());
   auto result = services_.game->SubmitDaily(ctx.caller.user_id, *date, *answers, today, ctx.now_ms);
@@ -719,15 +714,21 @@ HttpResponse Api::SubmitDaily(Context& ctx) {
 }
 
 HttpResponse Api::UserProfile(Context& ctx) {
-  auto user = services_.game->Profile(ctx.caller.user_id);
-  if (!user.ok()) return Error(ctx, user.error());
-  return Json(ctx, 200, Dump(ProfileJson(*user, TodayFromMs(ctx.now_ms))));
+  auto profile = services_.game->Profile(ctx.caller.user_id, TodayFromMs(ctx.now_ms));
+  if (!profile.ok()) return Error(ctx, profile.error());
+  return Json(ctx, 200, Dump(ProfileJson(*profile)));
 }
 
 HttpResponse Api::ProposeQuestion(Context& ctx) {
   auto body = ParseBody(ctx.request.body());
   if (!body.ok()) return Error(ctx, body.error());
-  auto submission = services_.proposals->Propose(ctx.caller.user_id, *body, ctx.now_ms);
+  ProposalCheck check = CheckProposal(*body);
+  if (!check.ok()) {
+    std::vector<std::string> problems;
+    for (const ProposalProblem& p : check.problems) problems.push_back(p.field + " " + p.message);
+    return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "Input validation failed", std::move(problems)));
+  }
+  auto submission = services_.proposals->Propose(ctx.caller.user_id, check.proposal, ctx.now_ms);
   if (!submission.ok()) return Error(ctx, submission.error());
   nlohmann::ordered_json data;
   data["id"] = submission->id;
@@ -785,7 +786,7 @@ HttpResponse Api::ApproveQuestion(Context& ctx) {
   auto body = ParseBody(ctx.request.body());
   if (!body.ok()) return Error(ctx, body.error());
   const nlohmann::json& j = *body;
-  nlohmann::json problems = nlohmann::json::array();
+  std::vector<std::string> problems;
   if (!j.is_object()) {
     problems.push_back("the body must be an object");
   } else {
@@ -798,9 +799,7 @@ HttpResponse Api::ApproveQuestion(Context& ctx) {
       problems.push_back("reviewer_notes must be a string of at most 1000 characters");
   }
   if (!problems.empty()) {
-    ServiceError e = ServiceError::BadRequest("validation_failed", "the decision is not valid");
-    e.details = std::move(problems);
-    return Error(ctx, e);
+    return Error(ctx, ServiceError::Of(ErrorCode::kValidationFailed, "the decision is not valid", std::move(problems)));
   }
   const bool approve = j["action"] == "approve";
   const std::string notes = j.contains("reviewer_notes") && j["reviewer_notes"].is_string()

@@ -65,7 +65,7 @@ class Api {
   // A complete error response (connection closing) for failures found by
   // the connection layer before a request was whole: 413, malformed HTTP.
   // `partial` holds whatever headers were parsed.
-  HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
+  HttpResponse ErrorResponse(ErrorCode code, const std::string& message,
                              const HttpRequest& partial, const std::string& client_ip);
 
   Metrics& metrics() { return metrics_; }

@@ -176,7 +176,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (ec == http::error::body_limit) {
       linger_after_write_ = true;
-      return Send(api_.ErrorResponse(413, "payload_too_large", "the body is larger than 1 MiB", parser_->get(),
+      return Send(api_.ErrorResponse(ErrorCode::kPayloadTooLarge, "the body is larger than 1 MiB", parser_->get(),
                                      ClientIp()));
     }
     if (ec) {
@@ -187,7 +187,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (partial.find(http::field::origin) == partial.end()) {
         if (auto origin = RawOrigin()) partial.set(http::field::origin, *origin);
       }
-      return Send(api_.ErrorResponse(400, "invalid_parameter", "malformed HTTP request", partial, ClientIp()));
+      return Send(api_.ErrorResponse(ErrorCode::kInvalidParameter, "malformed HTTP request", partial, ClientIp()));
     }
     ClientIp();  // sets client_ip_, which the handlers below read (on the blocking pool too)
     if (api_.Blocks(parser_->get())) {

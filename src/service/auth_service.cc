@@ -71,7 +71,7 @@ std::string AuthService::AdminToken(std::int64_t now, std::int64_t lifetime_seco
 Outcome<SessionGrant> AuthService::CreateSession(const std::string& client_ip, const std::string& user_id_header,
                                                  std::int64_t now) {
   if (!user_id_header.empty() && !IsUuidV4(user_id_header))
-    return ServiceError::BadRequest("invalid_user_id", "X-User-ID must be a UUID v4");
+    return ServiceError::Of(ErrorCode::kInvalidUserId, "X-User-ID must be a UUID v4");
   Session session;
   session.session_id = NewUuidV4();
   session.ip_hash = HashIp(client_ip);
@@ -92,10 +92,10 @@ Outcome<SessionGrant> AuthService::CreateSession(const std::string& client_ip, c
 
 Outcome<SessionGrant> AuthService::Refresh(const std::string& refresh_token, std::int64_t now) {
   VerifiedToken v = VerifyToken(refresh_token, secret_, now);
-  if (v.error == TokenError::kExpired) return ServiceError::Unauthorized("token_expired", "the refresh token has expired");
-  if (v.error != TokenError::kNone) return ServiceError::Unauthorized("invalid_token", "the refresh token is not valid");
+  if (v.error == TokenError::kExpired) return ServiceError::Of(ErrorCode::kTokenExpired, "the refresh token has expired");
+  if (v.error != TokenError::kNone) return ServiceError::Of(ErrorCode::kInvalidToken, "the refresh token is not valid");
   if (v.claims.type != TokenType::kRefresh)
-    return ServiceError::Unauthorized("invalid_token", "an access token cannot be used to refresh");
+    return ServiceError::Of(ErrorCode::kInvalidToken, "an access token cannot be used to refresh");
   auto bound = BoundUser(v.claims.session_id);
   if (!bound.ok()) return bound.error();
   SessionGrant grant;
@@ -113,7 +113,7 @@ Outcome<std::string> AuthService::BoundUser(const std::string& session_id) {
   }
   auto session = store_.GetSession(session_id);
   if (!session.ok()) return ServiceError::FromStatus(session.status());
-  if (!*session) return ServiceError::Unauthorized("invalid_token", "the token's session does not exist");
+  if (!*session) return ServiceError::Of(ErrorCode::kInvalidToken, "the token's session does not exist");
   const std::string user = (*session)->user_id;
   if (!user.empty()) {
     std::lock_guard lock(cache_mu_);
@@ -124,33 +124,33 @@ Outcome<std::string> AuthService::BoundUser(const std::string& session_id) {
 
 Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::string_view user_id_header,
                                           std::int64_t now) {
-  if (authorization.empty()) return ServiceError::Unauthorized("missing_token", "Authorization: Bearer <token> is required");
+  if (authorization.empty()) return ServiceError::Of(ErrorCode::kMissingToken, "Authorization: Bearer <token> is required");
   constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110)
   if (authorization.size() <= kBearer.size() || ToLowerAscii(authorization.substr(0, kBearer.size())) != kBearer)
-    return ServiceError::Unauthorized("invalid_token", "the Authorization header must be \"Bearer <token>\"");
+    return ServiceError::Of(ErrorCode::kInvalidToken, "the Authorization header must be \"Bearer <token>\"");
   const std::string_view token = authorization.substr(kBearer.size());
   std::shared_ptr<const VerifiedAccess> verified = CachedToken(token);
   if (!verified) {
     VerifiedToken v = VerifyToken(token, secret_, now);
     switch (v.error) {
       case TokenError::kNone: break;
-      case TokenError::kExpired: return ServiceError::Unauthorized("token_expired", "the access token has expired");
+      case TokenError::kExpired: return ServiceError::Of(ErrorCode::kTokenExpired, "the access token has expired");
       case TokenError::kBadAlgorithm:
-        return ServiceError::Unauthorized("invalid_token", "only HS256 tokens are accepted");
+        return ServiceError::Of(ErrorCode::kInvalidToken, "only HS256 tokens are accepted");
       case TokenError::kBadSignature:
-        return ServiceError::Unauthorized("invalid_token", "the token signature is not valid");
-      case TokenError::kMalformed: return ServiceError::Unauthorized("invalid_token", "the token is malformed");
+        return ServiceError::Of(ErrorCode::kInvalidToken, "the token signature is not valid");
+      case TokenError::kMalformed: return ServiceError::Of(ErrorCode::kInvalidToken, "the token is malformed");
     }
     if (v.claims.type != TokenType::kAccess)
-      return ServiceError::Unauthorized("invalid_token", "a refresh token cannot be used as an access token");
+      return ServiceError::Of(ErrorCode::kInvalidToken, "a refresh token cannot be used as an access token");
     verified = std::make_shared<const VerifiedAccess>(
         VerifiedAccess{std::move(v.claims), std::make_shared<const nlohmann::json>(std::move(v.payload))});
     RememberToken(token, verified);
   } else if (verified->claims.expires_at <= now) {
-    return ServiceError::Unauthorized("token_expired", "the access token has expired");
+    return ServiceError::Of(ErrorCode::kTokenExpired, "the access token has expired");
   }
   if (!user_id_header.empty() && !IsUuidV4(user_id_header))
-    return ServiceError::BadRequest("invalid_user_id", "X-User-ID must be a UUID v4");
+    return ServiceError::Of(ErrorCode::kInvalidUserId, "X-User-ID must be a UUID v4");
   const std::string requested = ToLowerAscii(user_id_header);
 
   const TokenClaims& claims = verified->claims;
@@ -167,7 +167,7 @@ Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::s
   std::string user = *bound;
   if (user.empty()) {
     if (requested.empty())
-      return ServiceError::BadRequest("missing_header", "X-User-ID is required until the token is bound to a user");
+      return ServiceError::Of(ErrorCode::kMissingHeader, "X-User-ID is required until the token is bound to a user");
     auto bound_now = store_.BindSession(claims.session_id, requested);
     if (!bound_now.ok()) return ServiceError::FromStatus(bound_now.status());
     user = *bound_now;
@@ -175,7 +175,7 @@ Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::s
     bound_users_[claims.session_id] = user;
   }
   if (!requested.empty() && requested != user)
-    return ServiceError::Forbidden("user_mismatch", "this token belongs to another user");
+    return ServiceError::Of(ErrorCode::kUserMismatch, "this token belongs to another user");
   caller.user_id = user;
   return caller;
 }

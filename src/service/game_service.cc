@@ -219,7 +219,7 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   // Exactly the day's questions, each once.
   const std::set<std::string> expected(challenge->question_ids.begin(), challenge->question_ids.end());
   std::set<std::string> seen;
-  nlohmann::json problems = nlohmann::json::array();
+  std::vector<std::string> problems;
   for (const AnswerInput& a : answers) {
     if (!expected.count(a.question_id)) {
       problems.push_back("question " + a.question_id + " is not in the challenge of " + challenge->date);
@@ -230,16 +230,15 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   for (const std::string& id : challenge->question_ids)
     if (!seen.count(id)) problems.push_back("question " + id + " is not answered");
   if (!problems.empty()) {
-    ServiceError e = ServiceError::BadRequest(
-        "validation_failed", "answer each of the " + std::to_string(expected.size()) + " questions of the day once");
-    e.details = std::move(problems);
-    return e;
+    return ServiceError::Of(ErrorCode::kValidationFailed,
+                            "answer each of the " + std::to_string(expected.size()) + " questions of the day once",
+                            std::move(problems));
   }
 
   auto day = store_.GetUserDay(user_id, challenge->date);
   if (!day.ok()) return ServiceError::FromStatus(day.status());
   if (day->progress)
-    return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
+    return ServiceError::Of(ErrorCode::kAlreadyCompleted, "the daily challenge of " + challenge->date + " is already completed");
 
   auto snapshot = catalog_.Current();
   std::vector<std::string> missing;
@@ -277,18 +276,25 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   // stored with the day in one call: the day is never kept without them.
   Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, dataset, now_iso);
   if (s.code() == StatusCode::kConditionFailed)
-    return ServiceError::Conflict("already_completed", "the daily challenge of " + challenge->date + " is already completed");
+    return ServiceError::Of(ErrorCode::kAlreadyCompleted, "the daily challenge of " + challenge->date + " is already completed");
   if (!s.ok()) return ServiceError::FromStatus(s);
   return result;
 }
 
-Outcome<User> GameService::Profile(const std::string& user_id) {
-  auto user = store_.GetUser(user_id);
-  if (!user.ok()) return ServiceError::FromStatus(user.status());
-  if (*user) return std::move(**user);
-  User fresh;
-  fresh.user_id = user_id;
-  return fresh;
+Outcome<PlayerProfile> GameService::Profile(const std::string& user_id, const CivilDate& today) {
+  auto stored = store_.GetUser(user_id);
+  if (!stored.ok()) return ServiceError::FromStatus(stored.status());
+  PlayerProfile profile;
+  if (*stored) {
+    profile.user = std::move(**stored);
+  } else {
+    profile.user.user_id = user_id;
+  }
+  const User& u = profile.user;
+  profile.trust_score = TrustScore(u.correct_answers, u.total_answers);
+  profile.current_streak = VisibleStreak(u.streak, today);
+  profile.best_streak = u.streak.best;
+  return profile;
 }
 
 }  // namespace truthbyte

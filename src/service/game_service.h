@@ -73,6 +73,15 @@ struct DailyView {
   bool streak_eligible = false;  // completing this date can still extend the streak
 };
 
+// A player's profile as shown to them: the stored user (a new one with no
+// history when unknown) and what follows from it today.
+struct PlayerProfile {
+  User user;
+  double trust_score = 0.5;
+  int current_streak = 0;  // 0 once a day was missed
+  int best_streak = 0;
+};
+
 struct DailySubmissionResult {
   std::string date;
   DailyScore score;
@@ -101,8 +110,9 @@ class GameService {
   Outcome<DailySubmissionResult> SubmitDaily(const std::string& user_id, const CivilDate& date,
                                              const std::vector<AnswerInput>& answers, const CivilDate& today,
                                              std::int64_t now_ms);
-  // The stored user, or a new one with no history (not stored).
-  Outcome<User> Profile(const std::string& user_id);
+  // The profile of the stored user, or of a new one with no history (not
+  // stored).
+  Outcome<PlayerProfile> Profile(const std::string& user_id, const CivilDate& today);
 
  private:
   // The challenge of `date`: the stored one, or frozen from the catalog's

@@ -14,16 +14,8 @@ constexpr std::int64_t kDayMs = 24 * kHourMs;
 
 }  // namespace
 
-Outcome<Submission> ProposalService::Propose(const std::string& author, const nlohmann::json& body,
+Outcome<Submission> ProposalService::Propose(const std::string& author, const Proposal& proposal,
                                              std::int64_t now_ms) {
-  ProposalCheck check = CheckProposal(body);
-  if (!check.ok()) {
-    ServiceError e = ServiceError::BadRequest("validation_failed", "Input validation failed");
-    e.details = nlohmann::json::array();
-    for (const auto& p : check.problems) e.details.push_back(p.field + " " + p.message);
-    return e;
-  }
-
   std::lock_guard lock(propose_mu_);
   // Limits count the proposals that were accepted (stored), whatever their
   // later fate.
@@ -52,21 +44,21 @@ Outcome<Submission> ProposalService::Propose(const std::string& author, const nl
   if (last_day >= kProposalsPerDay) return limited(kProposalsPerDay, "a day", oldest_in_day + kDayMs);
   if (last_hour >= kProposalsPerHour) return limited(kProposalsPerHour, "an hour", oldest_in_hour + kHourMs);
 
-  const std::string normalised = NormaliseQuestionText(check.proposal.question);
+  const std::string normalised = NormaliseQuestionText(proposal.question);
   if (catalog_.Current()->HasNormalisedText(normalised))
-    return ServiceError::Conflict("duplicate", "this question already exists");
+    return ServiceError::Of(ErrorCode::kDuplicate, "this question already exists");
   auto pending = store_.PendingSubmissionWithText(normalised);
   if (!pending.ok()) return ServiceError::FromStatus(pending.status());
-  if (*pending) return ServiceError::Conflict("duplicate", "this question is already waiting for moderation");
+  if (*pending) return ServiceError::Of(ErrorCode::kDuplicate, "this question is already waiting for moderation");
 
   Submission s;
   s.id = "sub_" + RandomHex(8);
-  s.question = check.proposal.question;
-  s.title = check.proposal.title;
-  s.passage = check.proposal.passage;
-  s.answer = check.proposal.answer;
-  s.categories = check.proposal.categories;
-  s.difficulty = check.proposal.difficulty;
+  s.question = proposal.question;
+  s.title = proposal.title;
+  s.passage = proposal.passage;
+  s.answer = proposal.answer;
+  s.categories = proposal.categories;
+  s.difficulty = proposal.difficulty;
   s.author = author;
   s.status = SubmissionStatus::kPending;
   s.submitted_at = FormatTimestampMs(now_ms);
@@ -93,7 +85,7 @@ Outcome<Submission> ProposalService::Decide(const std::string& submission_id, bo
   auto decided = DecideSubmission(store_, submission_id, approve, reviewer, notes, FormatTimestampMs(now_ms));
   if (!decided.ok()) {
     if (decided.status().code() == StatusCode::kConditionFailed)
-      return ServiceError::Conflict("already_completed", decided.status().message());
+      return ServiceError::Of(ErrorCode::kAlreadyCompleted, decided.status().message());
     if (decided.status().code() == StatusCode::kNotFound) return ServiceError::NotFound(decided.status().message());
     return ServiceError::FromStatus(decided.status());
   }

@@ -1,6 +1,5 @@
-// Player-proposed questions and their moderation over HTTP: validation with
-// every problem reported, per-player limits, duplicate detection, the
-// moderation queue. Thread-safe.
+// Player-proposed questions and their moderation: per-player limits,
+// duplicate detection, the moderation queue, decisions. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/proposal.h"
 #include "core/records.h"
 #include "service/question_catalog.h"
 #include "service/service_error.h"
@@ -22,10 +20,11 @@ class ProposalService {
  public:
   ProposalService(Store& store, QuestionCatalog& catalog) : store_(store), catalog_(catalog) {}
 
-  // Validates and stores a proposal as pending. Errors: 400
-  // validation_failed (details: every problem), 429 after 3 accepted
-  // proposals an hour or 10 a day, 409 duplicate.
-  Outcome<Submission> Propose(const std::string& author, const nlohmann::json& body, std::int64_t now_ms);
+  // Stores a proposal that passed CheckProposal as pending. Errors:
+  // kRateLimited after 3 accepted proposals an hour or 10 a day (with the
+  // limit as own_limit), kDuplicate when the text is already a question or
+  // pending.
+  Outcome<Submission> Propose(const std::string& author, const Proposal& proposal, std::int64_t now_ms);
   Outcome<std::vector<Submission>> ListOwn(const std::string& author, std::optional<SubmissionStatus> status,
                                            int limit);
   Outcome<std::vector<Submission>> Queue(int limit);

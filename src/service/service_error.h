@@ -1,60 +1,82 @@
-// The error a service operation reports to its caller: an HTTP status, one
-// of the error codes of SPEC section 5, a message for the client, optional
-// details, and for 429 the seconds until a retry can succeed.
+// The error a service operation reports to its caller, in the domain's
+// terms: one of the error codes of SPEC section 5 (no HTTP status: http/
+// maps codes to statuses), a message for the player, the problems found
+// when there were several, and for a limit the seconds until a retry can
+// succeed.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/status.h"
 
 namespace truthbyte {
 
-struct ServiceError {
-  int http_status = 500;
-  std::string code = "internal_error";
-  std::string message = "internal error";
-  nlohmann::json details;        // null when there are none
-  std::int64_t retry_after = 0;  // seconds, for 429
-  // For a 429 from a limit of its own (proposals): that limit, reported in
-  // the X-RateLimit-* headers instead of the request limit.
-  std::int64_t own_limit = 0;
-  std::int64_t own_limit_reset = 0;  // unix seconds
-  std::string internal_detail;   // for the server log only, never sent
+// The error codes of SPEC section 5.
+enum class ErrorCode {
+  kMissingToken,
+  kInvalidToken,
+  kTokenExpired,
+  kMissingHeader,
+  kInvalidUserId,
+  kInvalidParameter,
+  kInvalidJson,
+  kValidationFailed,
+  kForbidden,
+  kUserMismatch,
+  kNotFound,
+  kMethodNotAllowed,
+  kAlreadyCompleted,
+  kDuplicate,
+  kPayloadTooLarge,
+  kRateLimited,
+  kInternalError,
+  kStoreUnavailable,
+};
 
-  static ServiceError Make(int http_status, std::string code, std::string message) {
+// The code as the API spells it: "token_expired".
+std::string_view ErrorCodeName(ErrorCode code);
+
+struct ServiceError {
+  ErrorCode code = ErrorCode::kInternalError;
+  std::string message = "internal error";
+  std::vector<std::string> details;  // every problem, when there were several
+  std::int64_t retry_after = 0;      // seconds, for kRateLimited
+  // For a limit of the service's own (proposals): that limit and when its
+  // window ends (unix seconds), reported instead of the request limit.
+  std::int64_t own_limit = 0;
+  std::int64_t own_limit_reset = 0;
+  std::string internal_detail;  // for the server log only, never sent
+
+  static ServiceError Of(ErrorCode code, std::string message, std::vector<std::string> details = {}) {
     ServiceError e;
-    e.http_status = http_status;
-    e.code = std::move(code);
+    e.code = code;
     e.message = std::move(message);
+    e.details = std::move(details);
     return e;
   }
-  static ServiceError BadRequest(std::string code, std::string message) {
-    return Make(400, std::move(code), std::move(message));
+  static ServiceError InvalidParameter(std::string message) {
+    return Of(ErrorCode::kInvalidParameter, std::move(message));
   }
-  static ServiceError InvalidParameter(std::string message) { return BadRequest("invalid_parameter", std::move(message)); }
-  static ServiceError NotFound(std::string message) { return Make(404, "not_found", std::move(message)); }
-  static ServiceError Forbidden(std::string code, std::string message) {
-    return Make(403, std::move(code), std::move(message));
-  }
-  static ServiceError Unauthorized(std::string code, std::string message) {
-    return Make(401, std::move(code), std::move(message));
-  }
-  static ServiceError Conflict(std::string code, std::string message) {
-    return Make(409, std::move(code), std::move(message));
-  }
+  static ServiceError NotFound(std::string message) { return Of(ErrorCode::kNotFound, std::move(message)); }
   static ServiceError RateLimited(std::string message, std::int64_t retry_after) {
-    ServiceError e = Make(429, "rate_limited", std::move(message));
+    ServiceError e = Of(ErrorCode::kRateLimited, std::move(message));
     e.retry_after = retry_after;
     return e;
   }
-  // A store failure: 503 when the store is unreachable, 500 otherwise (the
-  // detail is for the log, never for the client).
+  // A failure inside the service (a thrown exception): internal, its
+  // detail logged only.
+  static ServiceError Internal(std::string detail) {
+    ServiceError e;
+    e.internal_detail = std::move(detail);
+    return e;
+  }
+  // A store failure: kStoreUnavailable when the store is unreachable,
+  // kInternalError otherwise (the detail is for the log only).
   static ServiceError FromStatus(const Status& status);
 };
 

@@ -43,7 +43,7 @@ TEST_F(AuthServiceTest, ACachedTokenStillExpires) {
   // ...then refused once its lifetime is over, from the cache as at first.
   auto late = auth_->Authenticate(Bearer(grant->access_token), kUser, kNow + kAccessTokenSeconds);
   ASSERT_FALSE(late.ok());
-  EXPECT_EQ(late.error().code, "token_expired");
+  EXPECT_EQ(late.error().code, ErrorCode::kTokenExpired);
   auto again = auth_->Authenticate(Bearer(grant->access_token), kUser, kNow + 60);
   EXPECT_TRUE(again.ok()) << "the clock going back makes it valid again: expiry is checked, not cached";
 }
@@ -54,7 +54,7 @@ TEST_F(AuthServiceTest, ACachedTokenIsStillBoundToItsUser) {
   ASSERT_TRUE(auth_->Authenticate(Bearer(grant->access_token), kUser, kNow).ok());
   auto other = auth_->Authenticate(Bearer(grant->access_token), kOther, kNow);
   ASSERT_FALSE(other.ok());
-  EXPECT_EQ(other.error().code, "user_mismatch");
+  EXPECT_EQ(other.error().code, ErrorCode::kUserMismatch);
 }
 
 TEST_F(AuthServiceTest, OnlyTheVerifiedTextHitsTheCache) {
@@ -69,11 +69,11 @@ TEST_F(AuthServiceTest, OnlyTheVerifiedTextHitsTheCache) {
   c = c == 'A' ? 'Q' : 'A';
   auto r = auth_->Authenticate(Bearer(forged), kUser, kNow);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "invalid_token");
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidToken);
   // A refresh token is never taken for an access token, cached or not.
   auto refresh = auth_->Authenticate(Bearer(grant->refresh_token), kUser, kNow);
   ASSERT_FALSE(refresh.ok());
-  EXPECT_EQ(refresh.error().code, "invalid_token");
+  EXPECT_EQ(refresh.error().code, ErrorCode::kInvalidToken);
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ TEST_F(GameDailyTest, ANewStoreRefusesDaysBeforeToday) {
   GameService game(*store_, *catalog_, 30);
   auto before = game.FetchDaily("u1", kToday.AddDays(-1), kToday);
   ASSERT_FALSE(before.ok());
-  EXPECT_EQ(before.error().code, "invalid_parameter");
+  EXPECT_EQ(before.error().code, ErrorCode::kInvalidParameter);
   EXPECT_NE(before.error().message.find("the first was 2026-12-02"), std::string::npos) << before.error().message;
   EXPECT_FALSE(Stored(kToday.AddDays(-1)));
 
@@ -96,7 +96,7 @@ TEST_F(GameDailyTest, PastDaysWithinTheWindowAreFrozenOlderOnesServedWithoutStor
   EXPECT_TRUE(game.FetchDaily("u1", first, kToday).ok());
   auto earlier = game.FetchDaily("u1", first.AddDays(-1), kToday);
   ASSERT_FALSE(earlier.ok());
-  EXPECT_EQ(earlier.error().code, "invalid_parameter");
+  EXPECT_EQ(earlier.error().code, ErrorCode::kInvalidParameter);
 }
 
 TEST_F(GameDailyTest, AZeroWindowStoresOnlyToday) {
