@@ -27,6 +27,8 @@ class RateLimiter {
   virtual RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
   // The state of `key` without counting (may be approximate).
   virtual RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
+  // Whether Hit may wait (on the store), as Store::MayBlock; Peek never does.
+  virtual bool MayBlock() const = 0;
 };
 
 // Counters in this process's memory; keys are spread over locked shards.
@@ -34,6 +36,7 @@ class MemoryRateLimiter final : public RateLimiter {
  public:
   RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
   RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  bool MayBlock() const override { return false; }
   // Records a count learned elsewhere (the store) so Peek can report it.
   void Remember(const std::string& key, std::int64_t count, std::int64_t reset);
 
@@ -65,6 +68,7 @@ class StoreRateLimiter final : public RateLimiter {
   explicit StoreRateLimiter(Store& store) : store_(store) {}
   RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
   RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  bool MayBlock() const override { return store_.MayBlock(Store::Call::kWrite); }
 
  private:
   Store& store_;

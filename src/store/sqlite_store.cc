@@ -335,6 +335,24 @@ sqlite3_stmt* PrepareCached(sqlite3* db, std::unordered_map<const char*, sqlite3
   return stmt;
 }
 
+Status CheckOn(sqlite3* db, int rc, const char* what) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+  std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db);
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
+  return Status::IoError(msg);
+}
+
+// A connection a read runs on, with its statement cache: the writer's
+// (under the store's lock) or the calling thread's read connection.
+struct Connection {
+  sqlite3* db;
+  std::unordered_map<const char*, sqlite3_stmt*>* statements;
+  sqlite3_stmt* Prepare(const char* sql) const { return PrepareCached(db, *statements, sql); }
+  Status Check(int rc, const char* what) const { return CheckOn(db, rc, what); }
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -378,6 +396,10 @@ class SqliteStore final : public Store {
     return {{"truthbyte_sqlite_commits_total", static_cast<double>(commits_.load(std::memory_order_relaxed))},
             {"truthbyte_sqlite_committed_writes_total", static_cast<double>(group_writes_.load(std::memory_order_relaxed))}};
   }
+
+  // A request's reads run on the thread's own read connection, which
+  // waits for no writer (WAL); a write waits for its group's commit.
+  bool MayBlock(Call call) const override { return call == Call::kWrite; }
 
   Status Init() override {
     std::lock_guard lock(mu_);
@@ -474,12 +496,13 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Question>> GetQuestions(std::span<const std::string> ids) override {
-    std::lock_guard lock(mu_);
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
     std::vector<Question> out;
     out.reserve(ids.size());
     for (const std::string& id : ids) {
       std::optional<Question> q;
-      TB_RETURN_IF_ERROR(LoadQuestion(id, &q));
+      TB_RETURN_IF_ERROR(LoadQuestionOn(*reader, id, &q));
       if (q) out.push_back(std::move(*q));
     }
     return out;
@@ -504,21 +527,23 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Query q(Prepare("SELECT id FROM questions WHERE difficulty BETWEEN ?1 AND ?2 ORDER BY id"));
     q.Bind(1, min_difficulty).Bind(2, max_difficulty);
-    return CollectStrings(q, "list question ids");
+    return CollectStrings(Writer(), q, "list question ids");
   }
 
   Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
                                                       std::optional<int> difficulty) override {
-    std::lock_guard lock(mu_);
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    const Connection c = *reader;
     if (difficulty) {
-      Query q(Prepare("SELECT question_id FROM question_categories WHERE category = ?1 AND difficulty = ?2 "
+      Query q(c.Prepare("SELECT question_id FROM question_categories WHERE category = ?1 AND difficulty = ?2 "
                       "ORDER BY question_id"));
       q.Bind(1, category).Bind(2, *difficulty);
-      return CollectStrings(q, "query the category index");
+      return CollectStrings(c, q, "query the category index");
     }
-    Query q(Prepare("SELECT question_id FROM question_categories WHERE category = ?1 ORDER BY question_id"));
+    Query q(c.Prepare("SELECT question_id FROM question_categories WHERE category = ?1 ORDER BY question_id"));
     q.Bind(1, category);
-    return CollectStrings(q, "query the category index");
+    return CollectStrings(c, q, "query the category index");
   }
 
   Result<std::vector<CategoryCount>> ListCategories() override {
@@ -559,20 +584,22 @@ class SqliteStore final : public Store {
   }
 
   Result<std::uint64_t> QuestionsVersion() override {
-    std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT value FROM settings WHERE key = ?1"));
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT value FROM settings WHERE key = ?1"));
     q.Bind(1, kQuestionsVersionKey);
     const int rc = q.Step();
     if (rc == SQLITE_DONE) return std::uint64_t{0};
-    if (rc != SQLITE_ROW) return Check(rc, "read the questions version");
+    if (rc != SQLITE_ROW) return reader->Check(rc, "read the questions version");
     return static_cast<std::uint64_t>(std::stoull(q.Text(0)));
   }
 
   // ---- Daily challenges ---------------------------------------------------
 
   Result<std::optional<DailyChallenge>> GetDailyChallenge(const std::string& date) override {
-    std::lock_guard lock(mu_);
-    return LoadDailyChallenge(date);
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    return LoadDailyChallengeOn(*reader, date);
   }
 
   Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) override {
@@ -597,10 +624,11 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<std::string>> FirstDailyChallengeDate() override {
-    std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT MIN(date) FROM daily_challenges"));
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT MIN(date) FROM daily_challenges"));
     const int rc = q.Step();
-    if (rc != SQLITE_ROW) return Check(rc, "read the first daily challenge date");
+    if (rc != SQLITE_ROW) return reader->Check(rc, "read the first daily challenge date");
     if (q.IsNull(0)) return std::optional<std::string>();
     return std::optional<std::string>(q.Text(0));
   }
@@ -778,8 +806,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Session>> GetSession(const std::string& session_id) override {
-    std::lock_guard lock(mu_);
-    return LoadSession(session_id);
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    return LoadSessionOn(*reader, session_id);
   }
 
   Result<std::string> BindSession(const std::string& session_id, const std::string& user_id) override {
@@ -819,27 +848,30 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Submission>> GetSubmission(const std::string& id) override {
-    std::lock_guard lock(mu_);
-    return LoadSubmission(id);
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    return LoadSubmissionOn(*reader, id);
   }
 
   Result<std::vector<Submission>> ListSubmissionsByStatus(SubmissionStatus status, int limit) override {
-    std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE status = ?1 "
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE status = ?1 "
                     "ORDER BY submitted_at, id LIMIT ?2"));
     q.Bind(1, SubmissionStatusName(status)).Bind(2, limit);
-    return CollectSubmissions(q);
+    return CollectSubmissions(*reader, q);
   }
 
   Result<std::vector<Submission>> ListSubmissionsByAuthor(const std::string& author,
                                                           std::optional<SubmissionStatus> status,
                                                           int limit) override {
-    std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE author = ?1 "
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE author = ?1 "
                     "AND (?2 IS NULL OR status = ?2) ORDER BY submitted_at DESC, id DESC LIMIT ?3"));
     q.Bind(1, author).Bind(3, limit);
     if (status) q.Bind(2, SubmissionStatusName(*status)); else q.BindNull(2);
-    return CollectSubmissions(q);
+    return CollectSubmissions(*reader, q);
   }
 
   Status DecideSubmission(const SubmissionDecision& d) override {
@@ -880,17 +912,18 @@ class SqliteStore final : public Store {
   Status ScanSubmissions(const Visitor<Submission>& visit) override {
     std::lock_guard lock(mu_);
     return ScanRows<Submission>("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions ORDER BY id",
-                                [this](const Query& q, Submission* r) { return ReadSubmission(q, r); }, visit,
+                                ReadSubmission, visit,
                                 "scan submissions");
   }
 
   Result<bool> PendingSubmissionWithText(const std::string& normalised_question) override {
-    std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT 1 FROM submitted_questions WHERE normalised_question = ?1 AND status = 'pending' "
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT 1 FROM submitted_questions WHERE normalised_question = ?1 AND status = 'pending' "
                     "LIMIT 1"));
     q.Bind(1, normalised_question);
     const int rc = q.Step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Check(rc, "look for a duplicate submission");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return reader->Check(rc, "look for a duplicate submission");
     return rc == SQLITE_ROW;
   }
 
@@ -942,13 +975,13 @@ class SqliteStore final : public Store {
 
   Status Check(int rc, const char* what) { return CheckOn(db_, rc, what); }
 
-  static Status CheckOn(sqlite3* db, int rc, const char* what) {
-    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db);
-    const int primary = rc & 0xff;
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
-    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
-    return Status::IoError(msg);
+  // The writer's connection. REQUIRES: mu_ held.
+  Connection Writer() { return {db_, &statements_}; }
+  // The calling thread's read connection: it waits for no writer (WAL).
+  Result<Connection> Reader() {
+    auto reader = ThreadReader();
+    if (!reader.ok()) return reader.status();
+    return Connection{(*reader)->db, &(*reader)->statements};
   }
 
   Status Exec(const std::string& sql) {
@@ -1072,11 +1105,11 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::vector<std::string>> CollectStrings(Query& q, const char* what) {
+  static Result<std::vector<std::string>> CollectStrings(Connection c, Query& q, const char* what) {
     std::vector<std::string> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
-    TB_RETURN_IF_ERROR(Check(rc, what));
+    TB_RETURN_IF_ERROR(c.Check(rc, what));
     return out;
   }
 
@@ -1100,6 +1133,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Row>> LoadRow(const char* sql, const std::string& key, Reader read, const char* what) {
     return LoadRowOn<Row>(db_, Prepare(sql), key, read, what);
   }
+  template <typename Row, typename Reader>
+  static Result<std::optional<Row>> LoadRowOn(Connection c, const char* sql, const std::string& key, Reader read,
+                                              const char* what) {
+    return LoadRowOn<Row>(c.db, c.Prepare(sql), key, read, what);
+  }
 
   // LoadRow on any connection, with its statement prepared.
   template <typename Row, typename Reader>
@@ -1115,7 +1153,7 @@ class SqliteStore final : public Store {
     return std::optional<Row>(std::move(row));
   }
 
-  Status ReadQuestion(const Query& q, Question* row) {
+  static Status ReadQuestion(const Query& q, Question* row) {
     row->id = q.Text(0);
     row->question = q.Text(1);
     row->title = q.Text(2);
@@ -1129,15 +1167,17 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status LoadQuestion(const std::string& id, std::optional<Question>* out) {
-    Query q(Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions WHERE id = ?1"));
+  // REQUIRES: mu_ held.
+  Status LoadQuestion(const std::string& id, std::optional<Question>* out) { return LoadQuestionOn(Writer(), id, out); }
+  static Status LoadQuestionOn(Connection c, const std::string& id, std::optional<Question>* out) {
+    Query q(c.Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions WHERE id = ?1"));
     q.Bind(1, id);
     const int rc = q.Step();
     if (rc == SQLITE_DONE) {
       out->reset();
       return Status::Ok();
     }
-    if (rc != SQLITE_ROW) return Check(rc, "read a question");
+    if (rc != SQLITE_ROW) return c.Check(rc, "read a question");
     out->emplace();
     return ReadQuestion(q, &**out);
   }
@@ -1258,14 +1298,18 @@ class SqliteStore final : public Store {
     return Check(q.Step(), "bump the questions version");
   }
 
+  // REQUIRES: mu_ held.
   Result<std::optional<DailyChallenge>> LoadDailyChallenge(const std::string& date) {
+    return LoadDailyChallengeOn(Writer(), date);
+  }
+  static Result<std::optional<DailyChallenge>> LoadDailyChallengeOn(Connection c, const std::string& date) {
     auto read = [](const Query& q, DailyChallenge* c) {
       c->date = q.Text(0);
       c->created_at = q.Text(2);
       return FromJsonList(q.CText(1), &c->question_ids);
     };
-    return LoadRow<DailyChallenge>("SELECT date, question_ids, created_at FROM daily_challenges WHERE date = ?1",
-                                   date, read, "read a daily challenge");
+    return LoadRowOn<DailyChallenge>(c, "SELECT date, question_ids, created_at FROM daily_challenges WHERE date = ?1",
+                                     date, read, "read a daily challenge");
   }
 
   Status EnsureUser(const std::string& user_id, const std::string& now_iso) {
@@ -1336,16 +1380,20 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // REQUIRES: mu_ held.
   Result<std::optional<Session>> LoadSession(const std::string& session_id) {
+    return LoadSessionOn(Writer(), session_id);
+  }
+  static Result<std::optional<Session>> LoadSessionOn(Connection c, const std::string& session_id) {
     auto read = [](const Query& q, Session* session) {
       *session = Session{q.Text(0), q.Text(1), q.Text(2), q.Int(3)};
       return Status::Ok();
     };
-    return LoadRow<Session>("SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1",
-                            session_id, read, "read a session");
+    return LoadRowOn<Session>(c, "SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1",
+                              session_id, read, "read a session");
   }
 
-  Status ReadSubmission(const Query& q, Submission* s) {
+  static Status ReadSubmission(const Query& q, Submission* s) {
     s->id = q.Text(0);
     s->question = q.Text(1);
     s->title = q.Text(2);
@@ -1365,13 +1413,14 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::optional<Submission>> LoadSubmission(const std::string& id) {
-    return LoadRow<Submission>("SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE id = ?1", id,
-                               [this](const Query& q, Submission* r) { return ReadSubmission(q, r); },
-                               "read a submission");
+  // REQUIRES: mu_ held.
+  Result<std::optional<Submission>> LoadSubmission(const std::string& id) { return LoadSubmissionOn(Writer(), id); }
+  static Result<std::optional<Submission>> LoadSubmissionOn(Connection c, const std::string& id) {
+    return LoadRowOn<Submission>(c, "SELECT " TB_SUBMISSION_COLUMNS " FROM submitted_questions WHERE id = ?1", id,
+                                 ReadSubmission, "read a submission");
   }
 
-  Result<std::vector<Submission>> CollectSubmissions(Query& q) {
+  static Result<std::vector<Submission>> CollectSubmissions(Connection c, Query& q) {
     std::vector<Submission> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
@@ -1379,7 +1428,7 @@ class SqliteStore final : public Store {
       TB_RETURN_IF_ERROR(ReadSubmission(q, &s));
       out.push_back(std::move(s));
     }
-    TB_RETURN_IF_ERROR(Check(rc, "list submissions"));
+    TB_RETURN_IF_ERROR(c.Check(rc, "list submissions"));
     return out;
   }
 

@@ -105,6 +105,21 @@ class Store {
   // DynamoDB calls made. Empty by default.
   virtual std::vector<std::pair<std::string, double>> EngineMetrics() const { return {}; }
 
+  // Whether a call of this kind may wait for more than its own work: for a
+  // commit in progress, a lock held during one, a network round trip. A
+  // caller that serves many clients on one thread makes such calls on
+  // another. kRequestRead is the reads a request makes: GetUser,
+  // GetUserDay, GetSession, GetQuestions, QueryCategoryIndex,
+  // QuestionsVersion, GetDailyChallenge, FirstDailyChallengeDate,
+  // GetSubmission, ListSubmissionsByStatus, ListSubmissionsByAuthor and
+  // PendingSubmissionWithText (scans and counts are for tools and
+  // background work, which may always wait). By default every call may.
+  enum class Call { kRequestRead, kWrite };
+  virtual bool MayBlock(Call call) const {
+    (void)call;
+    return true;
+  }
+
   // ---- Questions ----------------------------------------------------------
   // Inserts or replaces each question by id, with its index rows and counts,
   // all or nothing. Identical content is left untouched (counted unchanged).

@@ -266,7 +266,9 @@ TEST_F(SqliteStoreTest, AFailureWritingTheDaysAnswersLeavesNothingAndTheRetryCom
   EXPECT_FALSE(after_failure.progress) << "the day was kept without its answers";
   EXPECT_EQ(after_failure.streak.current, 0);
   EXPECT_THAT(Must(store->AnswersForQuestion("q1")), IsEmpty()) << "the first answer was kept";
-  if (auto user = Must(store->GetUser("u1"))) EXPECT_EQ(user->total_answers, 0);
+  if (auto user = Must(store->GetUser("u1"))) {
+    EXPECT_EQ(user->total_answers, 0);
+  }
   {
     RawDb raw(path_);
     EXPECT_EQ(raw.One("SELECT count(*) FROM daily_results"), "0");
