@@ -105,7 +105,6 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   // One process owns a SQLite file's limits; DynamoDB instances share theirs.
   std::unique_ptr<RateLimiter> limiter;
   if (store_options.url.rfind("dynamodb:", 0) == 0) {
-    api_options.remote_store = true;
     limiter = std::make_unique<StoreRateLimiter>(store);
   } else {
     limiter = std::make_unique<MemoryRateLimiter>();

@@ -1,6 +1,8 @@
 // The HTTP/JSON API v1 (SPEC section 5) as a plain function from request to
 // response: no sockets here, so every rule is testable without a network.
-// Thread-safe; one Api serves all connections.
+// Thread-safe; one Api serves all connections. The route table is in
+// routes.cc, the reading of requests in request_parsing, the handlers by
+// resource in *_handlers.cc.
 #pragma once
 
 #include <cstdint>
@@ -31,9 +33,6 @@ struct ApiOptions {
   bool debug = false;                 // add debug_info to question responses
   std::int64_t session_limit = 100;   // GET /v1/session per IP per hour
   std::int64_t user_limit = 1000;     // protected calls per user per hour
-  // The store is across a network (DynamoDB): every call to it, the rate
-  // limits included, waits on a round trip.
-  bool remote_store = false;
 };
 
 // The body of a fetch-questions response: the fetched questions' JSON as
@@ -60,7 +59,9 @@ class Api {
   HttpResponse Handle(const HttpRequest& request, const std::string& client_ip);
   // Whether handling `request` may block its thread on the store (a write's
   // commit, a lock held during one, a network round trip), so that a server
-  // should call Handle off the threads that serve its sockets.
+  // should call Handle off the threads that serve its sockets. Read from
+  // the route table and asked of the store (Store::MayBlock) and the rate
+  // limiter; the day's challenge is frozen (a write) only off them.
   bool Blocks(const HttpRequest& request) const;
   // A complete error response (connection closing) for failures found by
   // the connection layer before a request was whole: 413, malformed HTTP.
@@ -76,16 +77,23 @@ class Api {
     std::string method;  // "GET", "POST"
     std::string path;
     std::string name;
+    bool needs_token = false;  // a player's or an admin's access token
+    bool prefix = false;       // `path` is a prefix
   };
   std::vector<Endpoint> Endpoints() const;
 
- private:
-  struct Context;
+  // An entry of the route table and a request's context (api_internal.h).
   struct Route;
+  struct Context;
+
+ private:
   using Handler = HttpResponse (Api::*)(Context&);
 
+  static std::vector<Route> RouteTable();  // routes.cc
   // The route serving `target` (its path, the query ignored), if any.
   std::optional<std::size_t> FindRoute(std::string_view target) const;
+  // Whether fetch-daily-questions `request` will freeze its day.
+  bool FetchDailyFreezes(const HttpRequest& request) const;
   HttpResponse Dispatch(Context& ctx);
   HttpResponse Session(Context& ctx);
   HttpResponse Refresh(Context& ctx);

@@ -105,6 +105,11 @@ Outcome<std::optional<std::string>> GameService::FirstDay() {
   return first_day_;
 }
 
+bool GameService::HasChallengeOf(const CivilDate& date) const {
+  std::lock_guard lock(daily_mu_);
+  return frozen_.count(date.ToString()) > 0;
+}
+
 Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const CivilDate& date, const CivilDate& today) {
   const std::string key = date.ToString();
   {

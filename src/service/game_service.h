@@ -110,6 +110,9 @@ class GameService {
   Outcome<DailySubmissionResult> SubmitDaily(const std::string& user_id, const CivilDate& date,
                                              const std::vector<AnswerInput>& answers, const CivilDate& today,
                                              std::int64_t now_ms);
+  // Whether the challenge of `date` is known to this service already, so
+  // that FetchDaily of that date reads it from memory and freezes nothing.
+  bool HasChallengeOf(const CivilDate& date) const;
   // The profile of the stored user, or of a new one with no history (not
   // stored).
   Outcome<PlayerProfile> Profile(const std::string& user_id, const CivilDate& today);
@@ -136,7 +139,7 @@ class GameService {
   Store& store_;
   QuestionCatalog& catalog_;
   const int daily_window_days_;
-  std::mutex daily_mu_;
+  mutable std::mutex daily_mu_;
   bool first_day_known_ = false;
   std::optional<std::string> first_day_;  // under daily_mu_, once known
   std::map<std::string, std::shared_ptr<const DailyChallenge>> frozen_;  // by date

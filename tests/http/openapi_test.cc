@@ -53,6 +53,12 @@ TEST(OpenApiTest, TheDocumentDescribesEveryRouteAndNothingElse) {
     const auto path = doc["paths"].find(e.path);
     ASSERT_NE(path, doc["paths"].end()) << e.path << " is not in docs/openapi.json";
     EXPECT_TRUE(path->contains(Lower(e.method))) << e.method << " " << e.path << " is not in docs/openapi.json";
+    if (path->contains(Lower(e.method))) {
+      const nlohmann::json& operation = (*path)[Lower(e.method)];
+      const bool documented_token = operation.contains("security") && !operation["security"].empty();
+      EXPECT_EQ(e.needs_token, documented_token)
+          << e.method << " " << e.path << ": the route table and docs/openapi.json disagree on the bearer token";
+    }
   }
   static const std::set<std::string> kMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
   for (const auto& [path, item] : doc["paths"].items()) {
