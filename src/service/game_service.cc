@@ -6,6 +6,7 @@
 
 #include "core/daily_challenge.h"
 #include "core/question_format.h"
+#include "service/daily_challenges.h"
 
 namespace truthbyte {
 namespace {
@@ -133,11 +134,9 @@ Outcome<std::shared_ptr<const DailyChallenge>> GameService::Challenge(const Civi
   }
   auto snapshot = catalog_.Current();
   if (snapshot->daily_pool.empty()) return ServiceError::NotFound("there are no questions for a daily challenge yet");
-  DailyChallenge fresh;
-  fresh.date = key;
-  fresh.question_ids = SelectDailyQuestions(snapshot->DailyPoolIds(), date);
-  if (kind == UnstoredDay::kPreview) return std::make_shared<const DailyChallenge>(std::move(fresh));
-  auto frozen = store_.FreezeDailyChallenge(fresh);
+  if (kind == UnstoredDay::kPreview)
+    return std::make_shared<const DailyChallenge>(ComputeDailyChallenge(snapshot->DailyPoolIds(), date));
+  auto frozen = FreezeDailyChallenge(store_, snapshot->DailyPoolIds(), date);
   if (!frozen.ok()) return ServiceError::FromStatus(frozen.status());
   auto shared = std::make_shared<const DailyChallenge>(std::move(*frozen));
   std::lock_guard lock(daily_mu_);
