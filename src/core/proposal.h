@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/question.h"
+
 namespace truthbyte {
 
 inline constexpr std::size_t kProposalMinQuestionChars = 10;
@@ -19,14 +21,7 @@ inline constexpr int kProposalsPerDay = 10;
 
 // A proposal that passed validation, with trimmed text and normalised
 // categories ("general" added).
-struct Proposal {
-  std::string question;
-  std::string title;
-  std::string passage;
-  bool answer = false;
-  std::vector<std::string> categories;
-  int difficulty = 3;
-};
+using Proposal = QuestionContent;
 
 struct ProposalProblem {
   std::string field;

@@ -8,9 +8,7 @@
 namespace truthbyte {
 
 bool Question::SameContent(const Question& o) const {
-  return id == o.id && question == o.question && title == o.title && passage == o.passage &&
-         answer == o.answer && categories == o.categories && difficulty == o.difficulty &&
-         tags == o.tags;
+  return id == o.id && static_cast<const QuestionContent&>(*this) == o && tags == o.tags;
 }
 
 std::vector<std::string> NormaliseCategories(const std::vector<std::string>& raw) {

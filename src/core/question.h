@@ -12,9 +12,9 @@ inline constexpr int kMaxDifficulty = 5;
 inline constexpr int kDefaultDifficulty = 3;
 inline constexpr std::string_view kGeneralCategory = "general";
 
-// A true/false question with the passage that supports its answer.
-struct Question {
-  std::string id;
+// What a question says, wherever it is: published, proposed by a player,
+// or waiting for moderation.
+struct QuestionContent {
   std::string question;
   std::string title;
   std::string passage;
@@ -22,6 +22,13 @@ struct Question {
   // Normalised (see NormaliseCategories); always contains "general".
   std::vector<std::string> categories;
   int difficulty = kDefaultDifficulty;
+
+  bool operator==(const QuestionContent&) const = default;
+};
+
+// A true/false question with the passage that supports its answer.
+struct Question : QuestionContent {
+  std::string id;
   // The legacy copy, stored as given (or the categories when none given).
   std::vector<std::string> tags;
   // ISO-8601 UTC time of the first insert; the store fills it when empty.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/civil_date.h"
+#include "core/question.h"
 #include "core/scoring.h"
 
 namespace truthbyte {
@@ -66,14 +67,8 @@ const char* SubmissionStatusName(SubmissionStatus s);
 std::optional<SubmissionStatus> ParseSubmissionStatus(const std::string& name);
 
 // A question proposed by a player, waiting for or past moderation.
-struct Submission {
+struct Submission : QuestionContent {
   std::string id;
-  std::string question;
-  std::string title;
-  std::string passage;
-  bool answer = false;
-  std::vector<std::string> categories;
-  int difficulty = 3;
   std::string author;
   SubmissionStatus status = SubmissionStatus::kPending;
   std::string submitted_at;  // ISO-8601

@@ -6,12 +6,8 @@ Question QuestionFromSubmission(const Submission& s) {
   Question q;
   // "sub_<hex>" becomes "uq_<hex>": user questions keep a visible origin.
   q.id = "uq_" + (s.id.rfind("sub_", 0) == 0 ? s.id.substr(4) : s.id);
-  q.question = s.question;
-  q.title = s.title;
-  q.passage = s.passage;
-  q.answer = s.answer;
+  static_cast<QuestionContent&>(q) = s;
   q.categories = NormaliseCategories(s.categories);
-  q.difficulty = s.difficulty;
   q.tags = q.categories;
   q.source = "proposal:" + s.id;
   return q;

@@ -53,12 +53,7 @@ Outcome<Submission> ProposalService::Propose(const std::string& author, const Pr
 
   Submission s;
   s.id = "sub_" + RandomHex(8);
-  s.question = proposal.question;
-  s.title = proposal.title;
-  s.passage = proposal.passage;
-  s.answer = proposal.answer;
-  s.categories = proposal.categories;
-  s.difficulty = proposal.difficulty;
+  static_cast<QuestionContent&>(s) = proposal;
   s.author = author;
   s.status = SubmissionStatus::kPending;
   s.submitted_at = FormatTimestampMs(now_ms);
