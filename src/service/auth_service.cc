@@ -169,6 +169,8 @@ Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::s
     if (requested.empty())
       return ServiceError::Of(ErrorCode::kMissingHeader, "X-User-ID is required until the token is bound to a user");
     auto bound_now = store_.BindSession(claims.session_id, requested);
+    if (bound_now.status().code() == StatusCode::kNotFound)
+      return ServiceError::Of(ErrorCode::kInvalidToken, "the token's session does not exist");
     if (!bound_now.ok()) return ServiceError::FromStatus(bound_now.status());
     user = *bound_now;
     std::lock_guard lock(cache_mu_);

@@ -29,11 +29,10 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& categor
     result.question_json.emplace_back(entry->json);
   if (!result.question_json.empty()) return result;
 
-  const QueryStrategyCounts before = store_.QueryStrategies();
-  auto ids = store_.QueryCategoryIndex(category, difficulty ? std::optional<int>(difficulty) : std::nullopt);
-  if (!ids.ok()) return ServiceError::FromStatus(ids.status());
-  result.strategy = store_.QueryStrategies().scan_fallback > before.scan_fallback ? "scan" : "category_index";
-  std::vector<std::string>& pool = *ids;
+  auto found = store_.QueryCategoryIndex(category, difficulty ? std::optional<int>(difficulty) : std::nullopt);
+  if (!found.ok()) return ServiceError::FromStatus(found.status());
+  result.strategy = found->strategy == QueryStrategy::kScanFallback ? "scan" : "category_index";
+  std::vector<std::string>& pool = found->ids;
   const std::size_t n = std::min(pool.size(), static_cast<std::size_t>(count));
   for (std::size_t i = 0; i < n; ++i) std::swap(pool[i], pool[i + tls_rng.Below(pool.size() - i)]);
   pool.resize(n);

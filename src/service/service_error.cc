@@ -29,10 +29,11 @@ std::string_view ErrorCodeName(ErrorCode code) {
 ServiceError ServiceError::FromStatus(const Status& status) {
   switch (status.code()) {
     case StatusCode::kUnavailable:
-    // A store that refuses our own requests (a missing table, denied
-    // permissions, expired credentials) is an outage for the player, not a
-    // mistake of theirs.
-    case StatusCode::kNotFound:
+    // A store that refuses our own requests (denied permissions, expired
+    // credentials, a table of another shape) is an outage for the player,
+    // not a mistake of theirs. (kNotFound is never an outage: absence is an
+    // empty optional, or kNotFound from a write that needs an item, which
+    // its caller handles.)
     case StatusCode::kInvalidArgument: {
       ServiceError e = Of(ErrorCode::kStoreUnavailable, "the store is unavailable; try again shortly");
       e.internal_detail = status.ToString();

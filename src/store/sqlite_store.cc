@@ -530,20 +530,19 @@ class SqliteStore final : public Store {
     return CollectStrings(Writer(), q, "list question ids");
   }
 
-  Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
-                                                      std::optional<int> difficulty) override {
+  Result<CategoryIds> QueryCategoryIndex(const std::string& category, std::optional<int> difficulty) override {
     auto reader = Reader();
     if (!reader.ok()) return reader.status();
     const Connection c = *reader;
-    if (difficulty) {
-      Query q(c.Prepare("SELECT question_id FROM question_categories WHERE category = ?1 AND difficulty = ?2 "
-                      "ORDER BY question_id"));
-      q.Bind(1, category).Bind(2, *difficulty);
-      return CollectStrings(c, q, "query the category index");
-    }
-    Query q(c.Prepare("SELECT question_id FROM question_categories WHERE category = ?1 ORDER BY question_id"));
+    Query q(c.Prepare(difficulty ? "SELECT question_id FROM question_categories WHERE category = ?1 AND "
+                                   "difficulty = ?2 ORDER BY question_id"
+                                 : "SELECT question_id FROM question_categories WHERE category = ?1 "
+                                   "ORDER BY question_id"));
     q.Bind(1, category);
-    return CollectStrings(c, q, "query the category index");
+    if (difficulty) q.Bind(2, *difficulty);
+    auto ids = CollectStrings(c, q, "query the category index");
+    if (!ids.ok()) return ids.status();
+    return CategoryIds{std::move(*ids), QueryStrategy::kCategoryIndex};
   }
 
   Result<std::vector<CategoryCount>> ListCategories() override {

@@ -5,6 +5,11 @@
 // throws. Implementations are safe for concurrent use from many threads, and
 // several processes may share one store (a server and an operator command).
 //
+// Absence is reported one way: a read of one item gives an empty optional,
+// a list an empty list, and kNotFound comes only from a write that needs an
+// item that is not there (BindSession, DecideSubmission). A missing table
+// or an unreachable store is kUnavailable.
+//
 // Invariants every engine keeps:
 //  * a question, its category-index rows and its categories' counts change
 //    together, and re-writing identical content changes nothing;
@@ -80,7 +85,16 @@ struct RateCounter {
   std::int64_t resets_at = 0;  // unix seconds when the window ends
 };
 
-// How category queries were served (SPEC section 3, "Query strategy").
+// How a category query was served (SPEC section 3, "Query strategy").
+enum class QueryStrategy { kCategoryIndex, kScanFallback };
+
+// The ids a category query found, and how it found them.
+struct CategoryIds {
+  std::vector<std::string> ids;
+  QueryStrategy strategy = QueryStrategy::kCategoryIndex;
+};
+
+// How many category queries were served each way, for /metrics.
 struct QueryStrategyCounts {
   std::uint64_t category_index = 0;  // the question-categories index
   std::uint64_t scan_fallback = 0;   // the filtered scan of questions
@@ -134,25 +148,29 @@ class Store {
   // their index rows and counts are complete all the same. No-ops by default.
   virtual Status BeginQuestionImport() { return Status::Ok(); }
   virtual Status FinishQuestionImport() { return Status::Ok(); }
-  // The questions with these ids that exist, in the order asked.
+  // The questions with these ids that exist, in the order asked (an unknown
+  // id is left out).
   virtual Result<std::vector<Question>> GetQuestions(std::span<const std::string> ids) = 0;
   // Every question in id byte order; stops at the first non-ok visit.
   virtual Status ScanQuestions(const Visitor<Question>& visit) = 0;
+  // How many questions there are (0 in an empty store).
   virtual Result<std::int64_t> CountQuestions() = 0;
   // Ids of the questions with difficulty in [min, max], in byte order.
   virtual Result<std::vector<std::string>> ListQuestionIds(int min_difficulty, int max_difficulty) = 0;
   // The category index: ids in `category` (all of them for "general"),
-  // optionally only those of one difficulty.
-  virtual Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
-                                                              std::optional<int> difficulty) = 0;
+  // optionally only those of one difficulty, in byte order (none for an
+  // unknown category), with the strategy that found them.
+  virtual Result<CategoryIds> QueryCategoryIndex(const std::string& category, std::optional<int> difficulty) = 0;
   // Categories with their counts, largest first, then by name.
   virtual Result<std::vector<CategoryCount>> ListCategories() = 0;
   // Rebuilds the category index and counts from the questions.
   virtual Status RebuildCategoryIndex() = 0;
-  // Changes whenever questions change (a cheap check for caches).
+  // Changes whenever questions change (a cheap check for caches); 0 before
+  // the first question.
   virtual Result<std::uint64_t> QuestionsVersion() = 0;
 
   // ---- Daily challenges ---------------------------------------------------
+  // The frozen challenge of `date` (YYYY-MM-DD); nullopt when none is.
   virtual Result<std::optional<DailyChallenge>> GetDailyChallenge(const std::string& date) = 0;
   // Stores `challenge` unless its date already has one; returns the one that
   // is stored afterwards (the earlier one wins a race).
@@ -167,13 +185,15 @@ class Store {
   // Creates the user (created_at = now_iso) when new; sets last_active.
   virtual Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers,
                                                   const std::string& now_iso) = 0;
+  // Every answer, by (user, question); stops at the first non-ok visit.
   virtual Status ScanAnswers(const Visitor<Answer>& visit) = 0;
   // The answers to one question, by user id (the question_id index). On
   // DynamoDB the index is a global secondary index: eventually consistent.
   virtual Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) = 0;
+  // The user with its history; nullopt when unknown.
   virtual Result<std::optional<User>> GetUser(const std::string& user_id) = 0;
   // The user's streak and result of `date` (YYYY-MM-DD), as GetUser would
-  // show them. The default reads the whole user; an engine whose users
+  // show them (no progress, a zero streak when unknown). The default reads the whole user; an engine whose users
   // carry long histories reads only what is asked.
   virtual Result<UserDay> GetUserDay(const std::string& user_id, const std::string& date);
   // Stores a completed daily challenge, the new streak and the day's
@@ -190,18 +210,23 @@ class Store {
                                 const std::string& now_iso) {
     return CompleteDailyChallenge(user_id, progress, streak, {}, now_iso);
   }
+  // Every user, by id; stops at the first non-ok visit.
   virtual Status ScanUsers(const Visitor<User>& visit) = 0;
 
   // ---- Sessions -----------------------------------------------------------
+  // kAlreadyExists when the id is taken.
   virtual Status CreateSession(const Session& session) = 0;
+  // nullopt when unknown.
   virtual Result<std::optional<Session>> GetSession(const std::string& session_id) = 0;
   // Binds an unbound session to `user_id`; returns the user it is bound to
   // afterwards (which differs from `user_id` if it was bound before).
+  // kNotFound for an unknown session.
   virtual Result<std::string> BindSession(const std::string& session_id, const std::string& user_id) = 0;
 
   // ---- Submitted questions ------------------------------------------------
   // kAlreadyExists when the id is taken.
   virtual Status CreateSubmission(const Submission& submission) = 0;
+  // nullopt when unknown.
   virtual Result<std::optional<Submission>> GetSubmission(const std::string& id) = 0;
   // By status, oldest first.
   virtual Result<std::vector<Submission>> ListSubmissionsByStatus(SubmissionStatus status, int limit) = 0;
@@ -218,6 +243,7 @@ class Store {
   // question a crash left unpublished publishes it, then reports
   // kConditionFailed.)
   virtual Status DecideSubmission(const SubmissionDecision& decision) = 0;
+  // Every submission, by id; stops at the first non-ok visit.
   virtual Status ScanSubmissions(const Visitor<Submission>& visit) = 0;
   // Whether a pending submission has this normalised question text
   // (NormaliseQuestionText).
@@ -228,6 +254,7 @@ class Store {
   // (a new window starts when the old one has passed) and returns it.
   virtual Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount,
                                            std::int64_t window_seconds, std::int64_t now) = 0;
+  // nullopt when unset.
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // Stores the setting unless present; returns the stored value.
   virtual Result<std::string> PutSettingIfAbsent(const std::string& key, const std::string& value) = 0;

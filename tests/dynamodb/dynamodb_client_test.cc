@@ -327,11 +327,11 @@ TEST_F(DynamoDbClientTest, ConditionalCheckFailureIsConditionFailedAndNotRetried
   EXPECT_EQ(got->at("Item").at("text"), json({{"S", "first"}}));
 }
 
-TEST_F(DynamoDbClientTest, MissingTableIsNotFound) {
+TEST_F(DynamoDbClientTest, MissingTableIsUnavailable) {
   DynamoDbClient client(OptionsFor(dynalite_->endpoint()));
   std::string type;
   auto got = client.Call("GetItem", {{"TableName", "client-no-such-table"}, {"Key", Key("x")}}, &type);
-  EXPECT_EQ(got.status().code(), StatusCode::kNotFound) << got.status().ToString();
+  EXPECT_EQ(got.status().code(), StatusCode::kUnavailable) << got.status().ToString();
   EXPECT_EQ(type, "ResourceNotFoundException");
   EXPECT_EQ(client.stats().retries, 0u);
 }

@@ -24,7 +24,7 @@ class ThrowingStore final : public Store {
   Status ScanQuestions(const Visitor<Question>& visit) override { throw std::runtime_error("the store threw"); }
   Result<std::int64_t> CountQuestions() override { throw std::runtime_error("the store threw"); }
   Result<std::vector<std::string>> ListQuestionIds(int min_difficulty, int max_difficulty) override { throw std::runtime_error("the store threw"); }
-  Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category, std::optional<int> difficulty) override { throw std::runtime_error("the store threw"); }
+  Result<CategoryIds> QueryCategoryIndex(const std::string& category, std::optional<int> difficulty) override { throw std::runtime_error("the store threw"); }
   Result<std::vector<CategoryCount>> ListCategories() override { throw std::runtime_error("the store threw"); }
   Status RebuildCategoryIndex() override { throw std::runtime_error("the store threw"); }
   Result<std::uint64_t> QuestionsVersion() override { throw std::runtime_error("the store threw"); }

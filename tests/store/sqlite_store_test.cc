@@ -123,7 +123,7 @@ TEST_F(SqliteStoreTest, DataSurvivesClosingAndReopening) {
   }
   auto store = Open();
   EXPECT_EQ(Must(store->CountQuestions()), 2);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)).ids, ElementsAre("q1"));
   EXPECT_EQ(Must(store->QuestionsVersion()), version);
   auto user = Must(store->GetUser("u1"));
   ASSERT_TRUE(user);
@@ -166,7 +166,7 @@ TEST_F(SqliteStoreTest, InitIsIdempotent) {
             schema);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
   EXPECT_EQ(Must(store->CountQuestions()), 1);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", std::nullopt)), ElementsAre("q1"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", std::nullopt)).ids, ElementsAre("q1"));
 }
 
 // An import into an empty store builds the read-only indexes at its end;
@@ -182,7 +182,7 @@ TEST_F(SqliteStoreTest, AnImportIntoAnEmptyStoreEndsWithTheSameSchema) {
   EXPECT_THAT(RawDb(path_).Column("SELECT name FROM sqlite_master WHERE type = 'index'"),
               Not(Contains("questions_difficulty_index")));
   Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1", "q2"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)).ids, ElementsAre("q1", "q2"));
   ASSERT_THAT(store->FinishQuestionImport(), IsOk());
   EXPECT_EQ(RawDb(path_).Column(schema_sql), schema);
   EXPECT_EQ(RawDb(path_).One("PRAGMA integrity_check"), "ok");
@@ -207,7 +207,7 @@ TEST_F(SqliteStoreTest, OpeningRestoresIndexesAnInterruptedImportLeftOut) {
   auto store = Open();
   EXPECT_EQ(RawDb(path_).Column("SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY 1"),
             schema);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)).ids, ElementsAre("q1"));
 }
 
 // Version 2 drops the questions' normalised-text index, which nothing
@@ -233,7 +233,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
                                          Contains("questions_difficulty_index"),
                                          Contains("question_categories_difficulty_index")));
   EXPECT_EQ(Must(store->GetQuestions(std::vector<std::string>{"q1"})).size(), 1u);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 2)).ids, ElementsAre("q1"));
 
   ASSERT_THAT(store->BeginQuestionImport(), IsOk());
   Must(store->UpsertQuestions(std::vector<Question>{MakeQuestion("q2", {"science"}, 2)}, nullptr));
@@ -396,7 +396,7 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   Must(operator_command->UpsertQuestions(std::vector<Question>{MakeQuestion("q1", {"science"}, 2)}, &counts));
   EXPECT_EQ(counts.inserted, 1u);
   EXPECT_NE(Must(server->QuestionsVersion()), version);  // the server's cache sees the import
-  EXPECT_THAT(Must(server->QueryCategoryIndex("science", 2)), ElementsAre("q1"));
+  EXPECT_THAT(Must(server->QueryCategoryIndex("science", 2)).ids, ElementsAre("q1"));
   ASSERT_THAT(Must(server->GetQuestions(std::vector<std::string>{"q1"})), SizeIs(1));
 
   Must(server->RecordAnswers(std::vector<Answer>{{"u1", "q1", true, true, 1, std::nullopt}}, "2024-01-01T00:00:00Z"));
@@ -558,8 +558,8 @@ TEST_F(SqliteStoreTest, RebuildRepairsADriftedIndex) {
 
   ASSERT_THAT(store->RebuildCategoryIndex(), IsOk());
   EXPECT_EQ(IndexRows(), good);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("ghost", std::nullopt)), IsEmpty());
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 3)), ElementsAre("b"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("ghost", std::nullopt)).ids, IsEmpty());
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", 3)).ids, ElementsAre("b"));
 }
 
 // An acknowledged write survives the process being killed (no close, no
@@ -585,7 +585,7 @@ TEST_F(SqliteStoreTest, CommittedWritesSurviveAKilledProcess) {
 
   auto store = Open();
   EXPECT_EQ(Must(store->CountQuestions()), 1);
-  EXPECT_THAT(Must(store->QueryCategoryIndex("science", std::nullopt)), ElementsAre("q1"));
+  EXPECT_THAT(Must(store->QueryCategoryIndex("science", std::nullopt)).ids, ElementsAre("q1"));
   EXPECT_EQ(Must(store->GetUser("u1"))->total_answers, 1);
   EXPECT_TRUE(Must(store->GetDailyChallenge("2024-01-01")));
 }

@@ -67,7 +67,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreEngine> {
   std::uint64_t Version() { return Must(store().QuestionsVersion()); }
 
   std::vector<std::string> Index(const std::string& category, std::optional<int> difficulty = std::nullopt) {
-    auto ids = Must(store().QueryCategoryIndex(category, difficulty));
+    auto ids = Must(store().QueryCategoryIndex(category, difficulty)).ids;
     std::sort(ids.begin(), ids.end());
     return ids;
   }

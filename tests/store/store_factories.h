@@ -44,13 +44,18 @@ struct StoreEngine {
 
 // One dynalite for the whole test binary; each scratch directory gets its
 // own table prefix (its --env), derived from the directory's path.
-inline Result<std::unique_ptr<Store>> OpenDynaliteStore(const std::string& dir) {
+inline DynamoDbOptions DynaliteOptions(const std::string& dir) {
   static Dynalite* dynalite = new Dynalite();  // lives until the process ends
   DynamoDbOptions options;
   options.env = "t" + Sha256Hex(dir).substr(0, 12);
   options.client.endpoint = dynalite->endpoint();
   options.client.region = "us-east-1";
   options.client.credentials = {"test-access-key", "test-secret-key", ""};
+  return options;
+}
+
+inline Result<std::unique_ptr<Store>> OpenDynaliteStore(const std::string& dir) {
+  const DynamoDbOptions options = DynaliteOptions(dir);
   auto store = OpenDynamoDbStore(options);
   if (!store.ok()) return store;
   if (Status s = (*store)->Init(); !s.ok()) return s;

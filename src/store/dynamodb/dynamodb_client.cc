@@ -315,7 +315,9 @@ Result<nlohmann::json> DynamoDbClient::Call(const std::string& operation, const 
 
     const std::string text = "DynamoDB " + operation + ": " + description;
     if (type == "ConditionalCheckFailedException") return fail(Status::ConditionFailed(text), type);
-    if (type == "ResourceNotFoundException") return fail(Status::NotFound(text), type);
+    // A table or index the store needs is missing: an outage of the store
+    // (`truthbyte init` creates them), never the absence of an item.
+    if (type == "ResourceNotFoundException") return fail(Status::Unavailable(text), type);
     if (type == "ResourceInUseException") return fail(Status::AlreadyExists(text), type);
     return fail(Status::InvalidArgument(text), type);
   }

@@ -48,7 +48,7 @@ class DynamoDbClient {
   // Calls `operation` ("GetItem", "Query", ...) with the JSON `request`
   // (already in wire format) and returns the JSON response.
   // Errors: kConditionFailed (ConditionalCheckFailedException),
-  // kNotFound (ResourceNotFoundException), kAlreadyExists
+  // kUnavailable (ResourceNotFoundException: a missing table), kAlreadyExists
   // (ResourceInUseException), kInvalidArgument (ValidationException and
   // other client errors; message from DynamoDB), kUnavailable (connection
   // failures, throttling or 5xx after all retries; UnknownOperationException

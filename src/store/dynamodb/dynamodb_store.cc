@@ -337,15 +337,13 @@ class DynamoDbStore final : public Store {
   }
 
   Status ScanQuestions(const Visitor<Question>& visit) override {
-    std::vector<Question> all;
-    TB_RETURN_IF_ERROR(ScanTable(Table("questions"), json::object(), [&](const json& item) -> Status {
-      auto q = QuestionFromItem(item);
-      if (q.ok()) all.push_back(std::move(*q));  // items no importer would accept are skipped
-      return Status::Ok();
-    }));
-    std::sort(all.begin(), all.end(), [](const Question& a, const Question& b) { return a.id < b.id; });
-    for (const Question& q : all) TB_RETURN_IF_ERROR(visit(q));
-    return Status::Ok();
+    return SortedScan<Question>(
+        "questions",
+        [](const json& item, std::vector<Question>* all) {
+          auto q = QuestionFromItem(item);
+          if (q.ok()) all->push_back(std::move(*q));  // items no importer would accept are skipped
+        },
+        [](const Question& a, const Question& b) { return a.id < b.id; }, visit);
   }
 
   Result<std::int64_t> CountQuestions() override {
@@ -366,8 +364,7 @@ class DynamoDbStore final : public Store {
     return ids;
   }
 
-  Result<std::vector<std::string>> QueryCategoryIndex(const std::string& category,
-                                                      std::optional<int> difficulty) override {
+  Result<CategoryIds> QueryCategoryIndex(const std::string& category, std::optional<int> difficulty) override {
     std::vector<std::string> ids;
     json request = {{"TableName", Table("question-categories")},
                     {"KeyConditionExpression", "#c = :c"},
@@ -385,7 +382,7 @@ class DynamoDbStore final : public Store {
     if (s.ok()) {
       category_index_.fetch_add(1);
       std::sort(ids.begin(), ids.end());
-      return ids;
+      return CategoryIds{std::move(ids), QueryStrategy::kCategoryIndex};
     }
     // The seed's fallback: a filtered scan of questions, at most 3 pages.
     scan_fallback_.fetch_add(1);
@@ -401,7 +398,7 @@ class DynamoDbStore final : public Store {
       return Status::Ok();
     }));
     std::sort(ids.begin(), ids.end());
-    return ids;
+    return CategoryIds{std::move(ids), QueryStrategy::kScanFallback};
   }
 
   Result<std::vector<CategoryCount>> ListCategories() override {
@@ -567,14 +564,9 @@ class DynamoDbStore final : public Store {
   }
 
   Status ScanAnswers(const Visitor<Answer>& visit) override {
-    std::vector<Answer> all;
-    TB_RETURN_IF_ERROR(ScanTable(Table("answers"), json::object(), [&](const json& item) {
-      all.push_back(AnswerFromItem(item));
-      return Status::Ok();
-    }));
-    std::sort(all.begin(), all.end(), AnswerKeyLess);
-    for (const Answer& a : all) TB_RETURN_IF_ERROR(visit(a));
-    return Status::Ok();
+    return SortedScan<Answer>(
+        "answers", [](const json& item, std::vector<Answer>* all) { all->push_back(AnswerFromItem(item)); },
+        AnswerKeyLess, visit);
   }
 
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
@@ -658,14 +650,9 @@ class DynamoDbStore final : public Store {
   }
 
   Status ScanUsers(const Visitor<User>& visit) override {
-    std::vector<User> all;
-    TB_RETURN_IF_ERROR(ScanTable(Table("users"), json::object(), [&](const json& item) {
-      all.push_back(UserFromItem(item));
-      return Status::Ok();
-    }));
-    std::sort(all.begin(), all.end(), [](const User& a, const User& b) { return a.user_id < b.user_id; });
-    for (const User& u : all) TB_RETURN_IF_ERROR(visit(u));
-    return Status::Ok();
+    return SortedScan<User>(
+        "users", [this](const json& item, std::vector<User>* all) { all->push_back(UserFromItem(item)); },
+        [](const User& a, const User& b) { return a.user_id < b.user_id; }, visit);
   }
 
   // ---- Sessions -----------------------------------------------------------
@@ -841,14 +828,10 @@ class DynamoDbStore final : public Store {
   }
 
   Status ScanSubmissions(const Visitor<Submission>& visit) override {
-    std::vector<Submission> all;
-    TB_RETURN_IF_ERROR(ScanTable(Table("submitted-questions"), json::object(), [&](const json& item) {
-      all.push_back(SubmissionFromItem(item));
-      return Status::Ok();
-    }));
-    std::sort(all.begin(), all.end(), [](const Submission& a, const Submission& b) { return a.id < b.id; });
-    for (const Submission& s : all) TB_RETURN_IF_ERROR(visit(s));
-    return Status::Ok();
+    return SortedScan<Submission>(
+        "submitted-questions",
+        [](const json& item, std::vector<Submission>* all) { all->push_back(SubmissionFromItem(item)); },
+        [](const Submission& a, const Submission& b) { return a.id < b.id; }, visit);
   }
 
   Result<bool> PendingSubmissionWithText(const std::string& normalised_question) override {
@@ -991,6 +974,21 @@ class DynamoDbStore final : public Store {
       if (last == r->end() || last->empty()) break;
       request["ExclusiveStartKey"] = *last;
     }
+    return Status::Ok();
+  }
+
+  // Visits every item of `table` (a short name) as `decode` adds it to a
+  // list, in the order of `less`: a DynamoDB scan comes in hash order, and
+  // the Store's scans promise key order.
+  template <typename Row, typename Decode, typename Less>
+  Status SortedScan(const char* table, Decode decode, Less less, const Visitor<Row>& visit) {
+    std::vector<Row> all;
+    TB_RETURN_IF_ERROR(ScanTable(Table(table), json::object(), [&](const json& item) {
+      decode(item, &all);
+      return Status::Ok();
+    }));
+    std::sort(all.begin(), all.end(), less);
+    for (const Row& row : all) TB_RETURN_IF_ERROR(visit(row));
     return Status::Ok();
   }
 
