@@ -577,6 +577,54 @@ TEST(DynamoDbClientRetryTest, GivesUpAfterMaxAttemptsWithLastError) {
   EXPECT_EQ(server.requests().size(), 3u);
 }
 
+TEST(DynamoDbClientRetryTest, TheBackoffDoublesFromTheBaseUpToTheCap) {
+  ClientOptions options;
+  options.base_backoff = std::chrono::milliseconds(25);
+  options.max_backoff = std::chrono::milliseconds(2000);
+  EXPECT_EQ(BackoffCeiling(options, 1).count(), 25);
+  EXPECT_EQ(BackoffCeiling(options, 2).count(), 50);
+  EXPECT_EQ(BackoffCeiling(options, 3).count(), 100);
+  EXPECT_EQ(BackoffCeiling(options, 7).count(), 1600);
+  EXPECT_EQ(BackoffCeiling(options, 8).count(), 2000);
+  EXPECT_EQ(BackoffCeiling(options, 1000).count(), 2000);
+}
+
+TEST(DynamoDbClientRetryTest, ABatchIsCalledAgainWithItsUnprocessedItemsUntilNoneAreLeft) {
+  FakeServer server({
+      {200, R"({"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"id":{"S":"b"}}}}]}})"},
+      {200, R"({"UnprocessedItems":{}})"},
+  });
+  DynamoDbClient client(OptionsFor(server.endpoint()));
+  int replies = 0;
+  const nlohmann::json items = {{"t", {{{"PutRequest", {{"Item", Key("a")}}}}, {{"PutRequest", {{"Item", Key("b")}}}}}}};
+  Status s = client.CallUntilProcessed("BatchWriteItem", items, "UnprocessedItems", [&](const nlohmann::json&) {
+    ++replies;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(replies, 2);
+  ASSERT_EQ(server.requests().size(), 2u);
+  // The second call carries only what the first left unprocessed.
+  const auto second = nlohmann::json::parse(server.requests()[1].body);
+  EXPECT_EQ(second["RequestItems"]["t"].size(), 1u);
+  EXPECT_EQ(second["RequestItems"]["t"][0]["PutRequest"]["Item"], Key("b"));
+  EXPECT_EQ(client.stats().retries, 1u);
+}
+
+TEST(DynamoDbClientRetryTest, ABatchLeftUnprocessedPastMaxAttemptsIsUnavailable) {
+  std::vector<FakeServer::Response> script(
+      3, {200, R"({"UnprocessedKeys":{"t":{"Keys":[{"id":{"S":"a"}}]}}})"});
+  FakeServer server(script);
+  ClientOptions options = OptionsFor(server.endpoint());
+  options.max_attempts = 3;
+  DynamoDbClient client(options);
+  Status s = client.CallUntilProcessed("BatchGetItem", {{"t", {{"Keys", {Key("a")}}}}}, "UnprocessedKeys",
+                                       [](const nlohmann::json&) { return Status::Ok(); });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("unprocessed"));
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
 TEST(DynamoDbClientRetryTest, ClientErrorsAreNotRetried) {
   FakeServer server({
       {400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"One or more parameter values were invalid"})"},

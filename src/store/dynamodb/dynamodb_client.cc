@@ -216,17 +216,7 @@ Result<nlohmann::json> DynamoDbClient::Call(const std::string& operation, const 
   std::string last_type;
 
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    if (attempt > 0) {
-      // Full jitter: a random wait in [0, min(max, base * 2^(attempt-1))].
-      const auto base = std::max<std::int64_t>(0, options_.base_backoff.count());
-      const auto cap = std::max<std::int64_t>(0, options_.max_backoff.count());
-      std::int64_t ceiling = base;
-      for (int i = 1; i < attempt && ceiling < cap; ++i) ceiling *= 2;
-      ceiling = std::min(ceiling, cap);
-      std::uniform_int_distribution<std::int64_t> dist(0, ceiling);
-      std::this_thread::sleep_for(std::chrono::milliseconds(dist(ThreadRng())));
-      stats_.retries.fetch_add(1, std::memory_order_relaxed);
-    }
+    if (attempt > 0) WaitBeforeRetry(attempt);
     stats_.attempts.fetch_add(1, std::memory_order_relaxed);
 
     aws::SignableRequest signable;
@@ -326,6 +316,37 @@ Result<nlohmann::json> DynamoDbClient::Call(const std::string& operation, const 
                                   std::to_string(options_.max_attempts) +
                                   (options_.max_attempts == 1 ? " attempt" : " attempts") + " (" + last_error + ")"),
               last_type);
+}
+
+std::chrono::milliseconds BackoffCeiling(const ClientOptions& options, int attempt) {
+  const auto base = std::max<std::int64_t>(0, options.base_backoff.count());
+  const auto cap = std::max<std::int64_t>(0, options.max_backoff.count());
+  std::int64_t ceiling = base;
+  for (int i = 1; i < attempt && ceiling < cap; ++i) ceiling *= 2;
+  return std::chrono::milliseconds(std::min(ceiling, cap));
+}
+
+void DynamoDbClient::WaitBeforeRetry(int attempt) {
+  std::uniform_int_distribution<std::int64_t> dist(0, BackoffCeiling(options_, attempt).count());
+  std::this_thread::sleep_for(std::chrono::milliseconds(dist(ThreadRng())));
+  stats_.retries.fetch_add(1, std::memory_order_relaxed);
+}
+
+Status DynamoDbClient::CallUntilProcessed(const std::string& operation, nlohmann::json request_items,
+                                          const char* unprocessed_field,
+                                          const std::function<Status(const nlohmann::json&)>& on_reply) {
+  for (int attempt = 0; !request_items.empty(); ++attempt) {
+    if (attempt >= options_.max_attempts)
+      return Status::Unavailable("DynamoDB " + operation + " left items unprocessed after " +
+                                 std::to_string(options_.max_attempts) + " calls");
+    if (attempt > 0) WaitBeforeRetry(attempt);
+    auto reply = Call(operation, {{"RequestItems", request_items}});
+    if (!reply.ok()) return reply.status();
+    TB_RETURN_IF_ERROR(on_reply(*reply));
+    auto unprocessed = reply->find(unprocessed_field);
+    request_items = unprocessed == reply->end() || !unprocessed->is_object() ? nlohmann::json::object() : *unprocessed;
+  }
+  return Status::Ok();
 }
 
 Result<aws::Credentials> CredentialsFromEnvironment(bool allow_dummy) {

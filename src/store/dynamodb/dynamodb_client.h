@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,12 @@
 #include "store/dynamodb/aws_sigv4.h"
 
 namespace truthbyte::dynamodb {
+
+// The retry policy, one for every retry the engine makes: before retry
+// `attempt` (1 for the first retry) the client waits a random time in
+// [0, BackoffCeiling(options, attempt)] (full jitter).
+struct ClientOptions;
+std::chrono::milliseconds BackoffCeiling(const ClientOptions& options, int attempt);
 
 struct ClientOptions {
   std::string region = "us-east-1";
@@ -62,6 +69,14 @@ class DynamoDbClient {
   // is also returned through `error_type` when not null.
   Result<nlohmann::json> Call(const std::string& operation, const nlohmann::json& request, std::string* error_type);
 
+  // A batch operation ("BatchGetItem", "BatchWriteItem") with its
+  // RequestItems, called again with what DynamoDB left unprocessed (the
+  // reply's `unprocessed_field`) after the same wait as any retry, until
+  // nothing is left; every reply goes to `on_reply`. kUnavailable when items
+  // are still left after max_attempts calls.
+  Status CallUntilProcessed(const std::string& operation, nlohmann::json request_items, const char* unprocessed_field,
+                            const std::function<Status(const nlohmann::json&)>& on_reply);
+
   const ClientStats& stats() const { return stats_; }
   const ClientOptions& options() const { return options_; }
   // The URL requests go to ("http://127.0.0.1:8000/").
@@ -72,6 +87,7 @@ class DynamoDbClient {
 
  private:
   Handle* ThreadHandle();
+  void WaitBeforeRetry(int attempt);
 
   ClientOptions options_;
   std::uint64_t id_;  // unique per instance, never reused: keys the thread-local handles

@@ -35,12 +35,6 @@ std::string NowIso() {
   return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
-void Backoff(int attempt) {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  const int cap = std::min(1000, 20 << std::min(attempt, 6));
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, cap)(rng)));
-}
-
 json QuestionItem(const Question& q) {
   json item = {{"id", q.id},         {"question", q.question},     {"title", q.title},
                {"passage", q.passage}, {"answer", q.answer},        {"categories", q.categories},
@@ -1022,24 +1016,18 @@ class DynamoDbStore final : public Store {
       for (std::size_t i = start; i < std::min(ids.size(), start + kBatchGetLimit); ++i)
         keys.push_back({{"id", ToAttributeValue(ids[i])}});
       json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
-      for (int attempt = 0; !request_items.empty(); ++attempt) {
-        if (attempt > 0) {
-          if (attempt > 10) return Status::Unavailable("BatchGetItem kept returning unprocessed keys");
-          Backoff(attempt);
+      TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
+                                                    [&](const json& reply) -> Status {
+        auto responses = reply.find("Responses");
+        if (responses == reply.end() || !responses->contains(table)) return Status::Ok();
+        for (const auto& raw : (*responses)[table]) {
+          auto item = FromItem(raw);
+          if (!item.ok()) return item.status();
+          auto q = QuestionFromItem(*item);
+          if (q.ok()) out->emplace(q->id, std::move(*q));
         }
-        auto r = client_.Call("BatchGetItem", {{"RequestItems", request_items}});
-        if (!r.ok()) return r.status();
-        if (auto responses = r->find("Responses"); responses != r->end() && responses->contains(table)) {
-          for (const auto& raw : (*responses)[table]) {
-            auto item = FromItem(raw);
-            if (!item.ok()) return item.status();
-            auto q = QuestionFromItem(*item);
-            if (q.ok()) out->emplace(q->id, std::move(*q));
-          }
-        }
-        auto unprocessed = r->find("UnprocessedKeys");
-        request_items = unprocessed == r->end() ? json::object() : *unprocessed;
-      }
+        return Status::Ok();
+      }));
     }
     return Status::Ok();
   }
@@ -1052,17 +1040,8 @@ class DynamoDbStore final : public Store {
       json requests = json::array();
       for (std::size_t i = start; i < std::min(entries.size(), start + kBatchWriteLimit); ++i)
         requests.push_back({{kind, {{put ? "Item" : "Key", entries[i]}}}});
-      json request_items = {{table, requests}};
-      for (int attempt = 0; !request_items.empty(); ++attempt) {
-        if (attempt > 0) {
-          if (attempt > 10) return Status::Unavailable("BatchWriteItem kept returning unprocessed items");
-          Backoff(attempt);
-        }
-        auto r = client_.Call("BatchWriteItem", {{"RequestItems", request_items}});
-        if (!r.ok()) return r.status();
-        auto unprocessed = r->find("UnprocessedItems");
-        request_items = unprocessed == r->end() ? json::object() : *unprocessed;
-      }
+      TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchWriteItem", {{table, requests}}, "UnprocessedItems",
+                                                    [](const json&) { return Status::Ok(); }));
     }
     return Status::Ok();
   }
