@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,186 +20,27 @@
 #include "core/json_text.h"
 #include "core/record_json.h"
 #include "core/text.h"
-
-// Column lists shared by the statements that read whole rows.
-#define TB_QUESTION_COLUMNS "id, question, title, passage, answer, categories, difficulty, tags, created_at, source"
-#define TB_USER_COLUMNS \
-  "user_id, created_at, last_active, total_answers, correct_answers, current_daily_streak, " \
-  "best_daily_streak, last_counted_date, daily_progress"
-#define TB_SUBMISSION_COLUMNS \
-  "id, question, title, passage, answer, categories, difficulty, author, status, submitted_at, " \
-  "reviewed_at, reviewer_id, reviewer_notes, approved_question_id"
+#include "store/sqlite/group_commit.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/statement.h"
 
 namespace truthbyte {
 namespace {
 
-// Each entry moves the schema one version up; never edit a released entry,
-// append a new one. The tables are those of SPEC section 3 with '_' for '-'.
-const char* const kMigrations[] = {
-    // Version 1.
-    R"sql(
-CREATE TABLE settings (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE questions (
-  id TEXT PRIMARY KEY,
-  question TEXT NOT NULL,
-  title TEXT NOT NULL,
-  passage TEXT NOT NULL,
-  answer INTEGER NOT NULL,
-  categories TEXT NOT NULL,
-  difficulty INTEGER NOT NULL,
-  tags TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  source TEXT NOT NULL,
-  normalised_question TEXT NOT NULL
-);
-CREATE INDEX questions_difficulty_index ON questions(difficulty, id);
-CREATE INDEX questions_normalised_index ON questions(normalised_question);
-
-CREATE TABLE question_categories (
-  category TEXT NOT NULL,
-  question_id TEXT NOT NULL,
-  difficulty INTEGER NOT NULL,
-  PRIMARY KEY (category, question_id)
-) WITHOUT ROWID;
-CREATE INDEX question_categories_difficulty_index
-  ON question_categories(category, difficulty, question_id);
-
-CREATE TABLE categories (
-  name TEXT PRIMARY KEY,
-  count INTEGER NOT NULL,
-  display_name TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE answers (
-  user_id TEXT NOT NULL,
-  question_id TEXT NOT NULL,
-  answer INTEGER NOT NULL,
-  is_correct INTEGER,
-  timestamp REAL NOT NULL,
-  response_time_ms INTEGER,
-  PRIMARY KEY (user_id, question_id)
-) WITHOUT ROWID;
-CREATE INDEX answers_question_id_index ON answers(question_id);
-
-CREATE TABLE sessions (
-  session_id TEXT PRIMARY KEY,
-  ip_hash TEXT NOT NULL,
-  user_id TEXT,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX sessions_ip_hash_index ON sessions(ip_hash);
-
-CREATE TABLE submitted_questions (
-  id TEXT PRIMARY KEY,
-  question TEXT NOT NULL,
-  title TEXT NOT NULL,
-  passage TEXT NOT NULL,
-  answer INTEGER NOT NULL,
-  categories TEXT NOT NULL,
-  difficulty INTEGER NOT NULL,
-  author TEXT NOT NULL,
-  status TEXT NOT NULL,
-  submitted_at TEXT NOT NULL,
-  reviewed_at TEXT NOT NULL DEFAULT '',
-  reviewer_id TEXT NOT NULL DEFAULT '',
-  reviewer_notes TEXT NOT NULL DEFAULT '',
-  approved_question_id TEXT NOT NULL DEFAULT '',
-  normalised_question TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX submitted_questions_author_index ON submitted_questions(author, submitted_at);
-CREATE INDEX submitted_questions_status_index ON submitted_questions(status, submitted_at);
-CREATE INDEX submitted_questions_normalised_index ON submitted_questions(normalised_question);
-
-CREATE TABLE users (
-  user_id TEXT PRIMARY KEY,
-  created_at TEXT NOT NULL,
-  last_active TEXT NOT NULL,
-  total_answers INTEGER NOT NULL DEFAULT 0,
-  correct_answers INTEGER NOT NULL DEFAULT 0,
-  current_daily_streak INTEGER NOT NULL DEFAULT 0,
-  best_daily_streak INTEGER NOT NULL DEFAULT 0,
-  last_counted_date TEXT NOT NULL DEFAULT '',
-  daily_progress TEXT NOT NULL DEFAULT '{}'
-) WITHOUT ROWID;
-
-CREATE TABLE daily_challenges (
-  date TEXT PRIMARY KEY,
-  question_ids TEXT NOT NULL,
-  created_at TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE rate_limits (
-  key TEXT PRIMARY KEY,
-  count INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-) WITHOUT ROWID;
-)sql",
-    // Version 2: the questions' normalised-text index goes. Nothing reads
-    // it: proposals are checked against the catalog's hashes of the
-    // normalised texts (and pending ones against submitted_questions'
-    // index), while an import spent about a tenth of its time building it.
-    // The column stays.
-    R"sql(
-DROP INDEX IF EXISTS questions_normalised_index;
-)sql",
-    // Version 3: the users' daily results by (user, date), beside the
-    // users' daily_progress, which holds every day a player completed in
-    // one JSON object: after a year about 375 KB, which the daily screen
-    // read and parsed whole on every request (120 requests/s for such a
-    // player, against 18,000 for a new one). A row a day reads one day.
-    // A user whose daily_progress does not decode gets no rows (GetUser
-    // reports it as before) instead of failing the migration.
-    R"sql(
-CREATE TABLE daily_results (
-  user_id TEXT NOT NULL,
-  date TEXT NOT NULL,
-  progress TEXT NOT NULL,
-  PRIMARY KEY (user_id, date)
-) WITHOUT ROWID;
-INSERT INTO daily_results(user_id, date, progress)
-  SELECT users.user_id, day.key, day.value
-  FROM users, json_each(CASE WHEN json_valid(users.daily_progress) AND json_type(users.daily_progress) = 'object'
-                             THEN users.daily_progress ELSE '{}' END) AS day;
-)sql",
-    // Version 4: NormaliseQuestionText folds Unicode (NFKC, case folding,
-    // every space and zero-width character), so the stored forms of the
-    // proposals are recomputed (truthbyte_normalise: registered on every
-    // connection; ASCII text keeps its form).
-    R"sql(
-UPDATE submitted_questions SET normalised_question = truthbyte_normalise(question)
-  WHERE normalised_question <> truthbyte_normalise(question);
-)sql",
-};
-
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
-
-// truthbyte_normalise(text): NormaliseQuestionText in SQL, for migrations.
-void NormaliseSqlFunction(sqlite3_context* ctx, int, sqlite3_value** args) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
-  if (!text) {
-    sqlite3_result_null(ctx);
-    return;
-  }
-  const std::string normalised =
-      NormaliseQuestionText(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(args[0]))));
-  sqlite3_result_text(ctx, normalised.data(), static_cast<int>(normalised.size()), SQLITE_TRANSIENT);
-}
-
-// Indexes of the schema that only speed up reads. An import into an empty
-// store drops them and builds each once at its end: one sort instead of a
-// random B-tree insert per question. Init re-creates any that are missing,
-// e.g. after an import that died half-way.
-const char* const kImportDeferredIndexes[][2] = {
-    {"questions_difficulty_index", "CREATE INDEX IF NOT EXISTS questions_difficulty_index ON questions(difficulty, id)"},
-    {"question_categories_difficulty_index",
-     // The line break as in migration 1: sqlite_master holds the same text.
-     "CREATE INDEX IF NOT EXISTS question_categories_difficulty_index\n"
-     "  ON question_categories(category, difficulty, question_id)"},
-};
+using sqlite::CheckOn;
+using sqlite::Connection;
+using sqlite::FromJsonList;
+using sqlite::ImportDeferredIndexes;
+using sqlite::PrepareCached;
+using sqlite::Query;
+using sqlite::ReadAnswer;
+using sqlite::ReadQuestion;
+using sqlite::ReadStreak;
+using sqlite::ReadSubmission;
+using sqlite::ReadUser;
+using sqlite::SchemaVersion;
+using sqlite::ToJsonList;
 
 // Page cache of a connection, in KiB (negative: SQLite's unit for KiB).
 // 8 MiB: more is not better for the server, since SQLite walks the cache's
@@ -221,138 +60,6 @@ std::string NowIso() {
   return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
-// A JSON list of strings, byte for byte as nlohmann::json::dump() writes it
-// (no spaces, UTF-8 as is, the short escapes, \u00xx for other control
-// characters), without building a JSON value first: it runs for every
-// imported question.
-std::string ToJsonList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += kHex[(c >> 4) & 0xf];
-            out += kHex[c & 0xf];
-          } else {
-            out += c;
-          }
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
-}
-
-Status FromJsonList(const char* text, std::vector<std::string>* out) {
-  nlohmann::json j = nlohmann::json::parse(text ? text : "[]", nullptr, false);
-  if (!j.is_array()) return Status::Corruption("a stored list is not a JSON list");
-  out->clear();
-  out->reserve(j.size());
-  for (const auto& v : j) {
-    if (!v.is_string()) return Status::Corruption("a stored list holds a non-string");
-    out->push_back(v.get<std::string>());
-  }
-  return Status::Ok();
-}
-
-// A prepared statement borrowed from the connection's cache; reset on exit.
-class Query {
- public:
-  Query(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Query() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Query& Bind(int i, const char* v) { return Bind(i, std::string(v)); }
-  // Binds without a copy. REQUIRES: `v` outlives this Query.
-  Query& BindView(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Query& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Query& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
-  Query& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
-  Query& Bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Query& BindNull(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  const char* CText(int col) const { return reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col)); }
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double Real(int col) const { return sqlite3_column_double(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-// A prepared statement of `db` for `sql`, from `cache` (keyed by the SQL
-// text's address: our SQL is string literals) or prepared once.
-sqlite3_stmt* PrepareCached(sqlite3* db, std::unordered_map<const char*, sqlite3_stmt*>& cache, const char* sql) {
-  auto it = cache.find(sql);
-  if (it != cache.end()) return it->second;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    // Our SQL is fixed text: a failure here is a bug, reported loudly.
-    std::fprintf(stderr, "truthbyte: bad SQL (%s): %s\n", sqlite3_errmsg(db), sql);
-    std::abort();
-  }
-  cache.emplace(sql, stmt);
-  return stmt;
-}
-
-Status CheckOn(sqlite3* db, int rc, const char* what) {
-  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-  std::string msg = std::string("cannot ") + what + ": " + sqlite3_errmsg(db);
-  const int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
-  return Status::IoError(msg);
-}
-
-// A connection a read runs on, with its statement cache: the writer's
-// (under the store's lock) or the calling thread's read connection.
-struct Connection {
-  sqlite3* db;
-  std::unordered_map<const char*, sqlite3_stmt*>* statements;
-  sqlite3_stmt* Prepare(const char* sql) const { return PrepareCached(db, *statements, sql); }
-  Status Check(int rc, const char* what) const { return CheckOn(db, rc, what); }
-};
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -370,14 +77,13 @@ class SqliteStore final : public Store {
     }
     sqlite3_busy_timeout(db_, 10000);
     sqlite3_extended_result_codes(db_, 1);
-    const int fn = sqlite3_create_function(db_, "truthbyte_normalise", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                           &NormaliseSqlFunction, nullptr, nullptr);
-    if (fn != SQLITE_OK) return Status::IoError("cannot register truthbyte_normalise: " + std::string(sqlite3_errstr(fn)));
+    TB_RETURN_IF_ERROR(sqlite::RegisterSqlFunctions(db_));
+    group_ = std::make_unique<sqlite::GroupCommit>(Writer(), mu_, [this](const std::string& sql) { return Exec(sql); });
     TB_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
     // FULL: a commit is on disk when it returns (the WAL is synced), so an
     // acknowledged write survives a power cut, not only a crash of this
-    // process. Request-path writes share commits (GroupWrite), which keeps
-    // the cost of the sync to one per batch.
+    // process. Request-path writes share commits (sqlite::GroupCommit),
+    // which keeps the cost of the sync to one per batch.
     TB_RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
     // Checkpoint every 4,000 WAL pages (16 MB) instead of 1,000: a page that
     // several commits change (a users leaf, an index's inner pages) is
@@ -393,8 +99,8 @@ class SqliteStore final : public Store {
   std::string Describe() const override { return "sqlite:" + path_; }
 
   std::vector<std::pair<std::string, double>> EngineMetrics() const override {
-    return {{"truthbyte_sqlite_commits_total", static_cast<double>(commits_.load(std::memory_order_relaxed))},
-            {"truthbyte_sqlite_committed_writes_total", static_cast<double>(group_writes_.load(std::memory_order_relaxed))}};
+    return {{"truthbyte_sqlite_commits_total", static_cast<double>(group_->commits())},
+            {"truthbyte_sqlite_committed_writes_total", static_cast<double>(group_->writes())}};
   }
 
   // A request's reads run on the thread's own read connection, which
@@ -409,13 +115,13 @@ class SqliteStore final : public Store {
         Query q(Prepare("PRAGMA user_version"));
         if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
       }
-      if (version > kSchemaVersion)
+      const int latest = SchemaVersion();
+      if (version > latest)
         return Status::InvalidArgument(path_ + " has schema version " + std::to_string(version) +
-                                       ", newer than this truthbyte (" + std::to_string(kSchemaVersion) +
+                                       ", newer than this truthbyte (" + std::to_string(latest) +
                                        "); upgrade truthbyte");
-      for (int v = version; v < kSchemaVersion; ++v) TB_RETURN_IF_ERROR(Exec(kMigrations[v]));
-      if (version != kSchemaVersion)
-        TB_RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
+      for (int v = version; v < latest; ++v) TB_RETURN_IF_ERROR(Exec(sqlite::Migrations()[v]));
+      if (version != latest) TB_RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(latest)));
       return CreateDeferredIndexes();
     });
   }
@@ -454,8 +160,8 @@ class SqliteStore final : public Store {
           empty = q.Int(0) != 0;
         }
         if (empty) {
-          for (const auto& index : kImportDeferredIndexes)
-            TB_RETURN_IF_ERROR(Exec(std::string("DROP INDEX IF EXISTS ") + index[0]));
+          for (const auto& index : ImportDeferredIndexes())
+            TB_RETURN_IF_ERROR(Exec(std::string("DROP INDEX IF EXISTS ") + index.name));
           dropped_indexes = true;
         }
       }
@@ -603,7 +309,7 @@ class SqliteStore final : public Store {
 
   Result<DailyChallenge> FreezeDailyChallenge(const DailyChallenge& challenge) override {
     DailyChallenge frozen;
-    Status s = GroupWrite([&]() -> Status {
+    Status s = group_->Write([&]() -> Status {
       {
         Query q(Prepare("INSERT INTO daily_challenges(date, question_ids, created_at) VALUES (?1, ?2, ?3) "
                         "ON CONFLICT(date) DO NOTHING"));
@@ -636,7 +342,7 @@ class SqliteStore final : public Store {
 
   Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override {
     AnswerBatchResult result;
-    Status s = GroupWrite([&]() -> Status {
+    Status s = group_->Write([&]() -> Status {
       result = AnswerBatchResult();
       return InsertAnswers(answers, now_iso, &result);
     });
@@ -693,15 +399,6 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  static void ReadAnswer(const Query& q, Answer* a) {
-    a->user_id = q.Text(0);
-    a->question_id = q.Text(1);
-    a->answer = q.Int(2) != 0;
-    if (!q.IsNull(3)) a->is_correct = q.Int(3) != 0;
-    a->timestamp = q.Real(4);
-    if (!q.IsNull(5)) a->response_time_ms = q.Int(5);
-  }
-
   Status ScanAnswers(const Visitor<Answer>& visit) override {
     std::lock_guard lock(mu_);
     auto read = [](const Query& q, Answer* a) {
@@ -753,7 +450,7 @@ class SqliteStore final : public Store {
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak,
                                 std::span<const Answer> answers, const std::string& now_iso) override {
     const std::string progress_json = JsonText(DailyProgressToJson(progress));
-    return GroupWrite([&]() -> Status {
+    return group_->Write([&]() -> Status {
       const Status done = Status::ConditionFailed("the daily challenge of " + progress.date + " is already completed");
       {
         // The day's row is the exactly-once check; the user's
@@ -794,7 +491,7 @@ class SqliteStore final : public Store {
   // ---- Sessions -----------------------------------------------------------
 
   Status CreateSession(const Session& s) override {
-    return GroupWrite([&]() -> Status {
+    return group_->Write([&]() -> Status {
       Query q(Prepare("INSERT INTO sessions(session_id, ip_hash, user_id, created_at) VALUES (?1, ?2, ?3, ?4)"));
       q.Bind(1, s.session_id).Bind(2, s.ip_hash).Bind(4, s.created_at);
       if (s.user_id.empty()) q.BindNull(3); else q.Bind(3, s.user_id);
@@ -812,7 +509,7 @@ class SqliteStore final : public Store {
 
   Result<std::string> BindSession(const std::string& session_id, const std::string& user_id) override {
     std::string bound;
-    Status status = GroupWrite([&]() -> Status {
+    Status status = group_->Write([&]() -> Status {
       {
         Query q(Prepare("UPDATE sessions SET user_id = ?2 WHERE session_id = ?1 AND user_id IS NULL"));
         q.Bind(1, session_id).Bind(2, user_id);
@@ -831,7 +528,7 @@ class SqliteStore final : public Store {
   // ---- Submitted questions ------------------------------------------------
 
   Status CreateSubmission(const Submission& s) override {
-    return GroupWrite([&]() -> Status {
+    return group_->Write([&]() -> Status {
       Query q(Prepare("INSERT INTO submitted_questions(id, question, title, passage, answer, categories, difficulty, "
                       "author, status, submitted_at, reviewed_at, reviewer_id, reviewer_notes, approved_question_id, "
                       "normalised_question) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
@@ -877,7 +574,7 @@ class SqliteStore final : public Store {
     if (d.status == SubmissionStatus::kPending) return Status::InvalidArgument("a decision must approve or reject");
     if (d.status == SubmissionStatus::kApproved && !d.approved_question)
       return Status::InvalidArgument("an approval needs the question to publish");
-    return GroupWrite([&]() -> Status {
+    return group_->Write([&]() -> Status {
       auto existing = LoadSubmission(d.submission_id);
       if (!existing.ok()) return existing.status();
       if (!*existing) return Status::NotFound("no submission " + d.submission_id);
@@ -931,7 +628,7 @@ class SqliteStore final : public Store {
   Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount, std::int64_t window_seconds,
                                    std::int64_t now) override {
     RateCounter counter;
-    Status s = GroupWrite([&]() -> Status {
+    Status s = group_->Write([&]() -> Status {
       Query q(Prepare("INSERT INTO rate_limits(key, count, expires_at) VALUES (?1, ?2, ?3 + ?4) "
                       "ON CONFLICT(key) DO UPDATE SET "
                       "count = CASE WHEN expires_at <= ?3 THEN ?2 ELSE count + ?2 END, "
@@ -1006,104 +703,6 @@ class SqliteStore final : public Store {
     return s;
   }
 
-  // ---- Group commit ---------------------------------------------------------
-  //
-  // The writes of the request path go through GroupWrite. Writers that
-  // arrive while a commit is under way queue up; the first of them to find
-  // no batch running leads the next one: it runs every queued body in one
-  // transaction, each in its own savepoint (a body that fails undoes only
-  // itself), commits once and wakes the others. With synchronous=FULL that
-  // is one WAL sync for the whole batch, and the pages the batch shares are
-  // written once. A caller returns only when its body's effects are
-  // committed, or with the error that kept them out.
-  //
-  // REQUIRES: mu_ not held; `body` runs with mu_ held (possibly on another
-  // caller's thread) and must not call GroupWrite.
-  Status GroupWrite(const std::function<Status()>& body) {
-    PendingWrite mine(&body);
-    std::unique_lock lock(queue_mu_);
-    queue_.push_back(&mine);
-    // Wait until a leader ran this write, or this caller is to lead: each
-    // waiter has its own condition, so a batch wakes only its own writers
-    // and the next leader.
-    mine.wake.wait(lock, [&] { return mine.done || (!leading_ && queue_.front() == &mine); });
-    if (mine.done) return mine.status;
-    leading_ = true;
-    std::vector<PendingWrite*> batch;
-    const std::size_t n = std::min(queue_.size(), kMaxBatch);
-    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
-    RunBatch(batch);
-    lock.lock();
-    leading_ = false;
-    for (PendingWrite* w : batch) {
-      w->done = true;
-      if (w != &mine) w->wake.notify_one();
-    }
-    // Whoever queued meanwhile leads the next batch.
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
-    return mine.status;
-  }
-
-  struct PendingWrite {
-    explicit PendingWrite(const std::function<Status()>* b) : body(b) {}
-    const std::function<Status()>* body;
-    Status status = Status::Ok();
-    bool done = false;
-    std::condition_variable wake;
-  };
-  static constexpr std::size_t kMaxBatch = 512;
-
-  // A body that throws (it should not) fails alone instead of leaving the
-  // batch, and every later writer, hanging.
-  static Status RunBody(const PendingWrite& w) {
-    try {
-      return (*w.body)();
-    } catch (const std::exception& e) {
-      return Status::Internal(std::string("a write failed: ") + e.what());
-    }
-  }
-
-  // Runs a batch of writes in one transaction; sets each one's status.
-  void RunBatch(const std::vector<PendingWrite*>& batch) {
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    group_writes_.fetch_add(batch.size(), std::memory_order_relaxed);
-    std::lock_guard lock(mu_);
-    auto fail_all = [&](const Status& s) {
-      for (PendingWrite* w : batch) w->status = s;
-    };
-    if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
-    if (batch.size() == 1) {
-      // Alone: the transaction is the savepoint.
-      PendingWrite* w = batch.front();
-      w->status = RunBody(*w);
-      if (w->status.ok()) w->status = Exec("COMMIT");
-      if (!w->status.ok() && !sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
-      return;
-    }
-    for (PendingWrite* w : batch) {
-      if (Status s = Check(Query(Prepare("SAVEPOINT tb_write")).Step(), "open a savepoint"); !s.ok()) {
-        w->status = s;
-        continue;
-      }
-      w->status = RunBody(*w);
-      if (sqlite3_get_autocommit(db_)) {
-        // SQLite rolled the whole transaction back (an I/O error, a full
-        // disk): every write of the batch is lost, not only this one.
-        const Status lost = w->status.ok() ? Status::IoError("the write transaction was rolled back") : w->status;
-        return fail_all(lost);
-      }
-      if (!w->status.ok()) Query(Prepare("ROLLBACK TO tb_write")).Step();
-      Query(Prepare("RELEASE tb_write")).Step();
-    }
-    if (Status s = Exec("COMMIT"); !s.ok()) {
-      if (!sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
-      for (PendingWrite* w : batch)
-        if (w->status.ok()) w->status = s;
-    }
-  }
-
   static Result<std::vector<std::string>> CollectStrings(Connection c, Query& q, const char* what) {
     std::vector<std::string> out;
     int rc;
@@ -1152,20 +751,6 @@ class SqliteStore final : public Store {
     return std::optional<Row>(std::move(row));
   }
 
-  static Status ReadQuestion(const Query& q, Question* row) {
-    row->id = q.Text(0);
-    row->question = q.Text(1);
-    row->title = q.Text(2);
-    row->passage = q.Text(3);
-    row->answer = q.Int(4) != 0;
-    TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &row->categories));
-    row->difficulty = static_cast<int>(q.Int(6));
-    TB_RETURN_IF_ERROR(FromJsonList(q.CText(7), &row->tags));
-    row->created_at = q.Text(8);
-    row->source = q.Text(9);
-    return Status::Ok();
-  }
-
   // REQUIRES: mu_ held.
   Status LoadQuestion(const std::string& id, std::optional<Question>* out) { return LoadQuestionOn(Writer(), id, out); }
   static Status LoadQuestionOn(Connection c, const std::string& id, std::optional<Question>* out) {
@@ -1179,16 +764,6 @@ class SqliteStore final : public Store {
     if (rc != SQLITE_ROW) return c.Check(rc, "read a question");
     out->emplace();
     return ReadQuestion(q, &**out);
-  }
-
-  // Binds the columns of a questions row (TB_QUESTION_COLUMNS, then the
-  // normalised question) as ?1 to ?11. REQUIRES: `row` and `created_at`
-  // outlive `q`.
-  void BindQuestionRow(Query& q, const Question& row, const std::string& created_at) {
-    q.BindView(1, row.id).BindView(2, row.question).BindView(3, row.title).BindView(4, row.passage)
-        .Bind(5, row.answer).Bind(6, ToJsonList(row.categories)).Bind(7, row.difficulty)
-        .Bind(8, ToJsonList(row.tags)).BindView(9, created_at).BindView(10, row.source)
-        .Bind(11, NormaliseQuestionText(row.question));
   }
 
   // Inserts `q` with its index rows when no question has its id; sets
@@ -1286,7 +861,7 @@ class SqliteStore final : public Store {
 
   // REQUIRES: in a transaction.
   Status CreateDeferredIndexes() {
-    for (const auto& index : kImportDeferredIndexes) TB_RETURN_IF_ERROR(Exec(index[1]));
+    for (const auto& index : ImportDeferredIndexes()) TB_RETURN_IF_ERROR(Exec(index.create));
     return Status::Ok();
   }
 
@@ -1352,33 +927,6 @@ class SqliteStore final : public Store {
     return raw;
   }
 
-  // current_daily_streak, best_daily_streak and last_counted_date, from
-  // column `first` on.
-  static StreakState ReadStreak(const Query& q, int first) {
-    StreakState streak;
-    streak.current = static_cast<int>(q.Int(first));
-    streak.best = static_cast<int>(q.Int(first + 1));
-    streak.last_counted = CivilDate::Parse(q.Text(first + 2));
-    return streak;
-  }
-
-  Status ReadUser(const Query& q, User* u) {
-    u->user_id = q.Text(0);
-    u->created_at = q.Text(1);
-    u->last_active = q.Text(2);
-    u->total_answers = q.Int(3);
-    u->correct_answers = q.Int(4);
-    u->streak = ReadStreak(q, 5);
-    nlohmann::json progress = nlohmann::json::parse(q.Text(8), nullptr, false);
-    if (!progress.is_object()) return Status::Corruption("daily progress of " + u->user_id + " does not decode");
-    for (const auto& [date, day] : progress.items()) {
-      DailyProgress p;
-      TB_RETURN_IF_ERROR(DailyProgressFromJson(date, day, &p));
-      u->daily_progress.emplace(date, std::move(p));
-    }
-    return Status::Ok();
-  }
-
   // REQUIRES: mu_ held.
   Result<std::optional<Session>> LoadSession(const std::string& session_id) {
     return LoadSessionOn(Writer(), session_id);
@@ -1390,26 +938,6 @@ class SqliteStore final : public Store {
     };
     return LoadRowOn<Session>(c, "SELECT session_id, ip_hash, user_id, created_at FROM sessions WHERE session_id = ?1",
                               session_id, read, "read a session");
-  }
-
-  static Status ReadSubmission(const Query& q, Submission* s) {
-    s->id = q.Text(0);
-    s->question = q.Text(1);
-    s->title = q.Text(2);
-    s->passage = q.Text(3);
-    s->answer = q.Int(4) != 0;
-    TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &s->categories));
-    s->difficulty = static_cast<int>(q.Int(6));
-    s->author = q.Text(7);
-    auto status = ParseSubmissionStatus(q.Text(8));
-    if (!status) return Status::Corruption("submission " + s->id + " has an unknown status");
-    s->status = *status;
-    s->submitted_at = q.Text(9);
-    s->reviewed_at = q.Text(10);
-    s->reviewer_id = q.Text(11);
-    s->reviewer_notes = q.Text(12);
-    s->approved_question_id = q.Text(13);
-    return Status::Ok();
   }
 
   // REQUIRES: mu_ held.
@@ -1445,19 +973,14 @@ class SqliteStore final : public Store {
   const std::uint64_t id_ = next_id_.fetch_add(1);
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<ReadConnection>> readers_;
-  // Group commit (GroupWrite): the writes waiting for the next batch, and
-  // whether a batch is running.
-  std::mutex queue_mu_;
-  std::deque<PendingWrite*> queue_;
-  // For /metrics: batches committed, and the writes they carried.
-  std::atomic<std::uint64_t> commits_{0};
-  std::atomic<std::uint64_t> group_writes_{0};
-  bool leading_ = false;
+  // Group commit of the request path's writes (group_->Write); made when the
+  // writer connection opens.
+  std::unique_ptr<sqlite::GroupCommit> group_;
 };
 
 }  // namespace
 
-int SqliteSchemaVersion() { return kSchemaVersion; }
+int SqliteSchemaVersion() { return SchemaVersion(); }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   auto store = std::make_unique<SqliteStore>(path);
