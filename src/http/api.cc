@@ -72,9 +72,16 @@ bool Api::Blocks(const HttpRequest& request) const {
   const Route& r = routes_[*found];
   if (r.access != Route::Access::kOpen && services_.limiter->MayBlock()) return true;
   const Store& store = *services_.store;
-  // A token's session is read from the store until it is cached.
+  // A token's session is read from the store until it is cached, and bound
+  // to its user (a write) at its first use.
   const bool token = r.access == Route::Access::kUser || r.access == Route::Access::kAdmin;
   if (token && store.MayBlock(Store::Call::kRequestRead)) return true;
+  if (token) {
+    const auto authorization = request.find(http::field::authorization);
+    if (authorization != request.end() &&
+        services_.auth->MayBind(std::string_view(authorization->value().data(), authorization->value().size())))
+      return store.MayBlock(Store::Call::kWrite);
+  }
   if (r.writes_when && (this->*r.writes_when)(request)) return store.MayBlock(Store::Call::kWrite);
   switch (r.store) {
     case Route::StoreUse::kNone: return false;

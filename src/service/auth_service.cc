@@ -182,6 +182,16 @@ Outcome<Caller> AuthService::Authenticate(std::string_view authorization, std::s
   return caller;
 }
 
+bool AuthService::MayBind(std::string_view authorization) const {
+  constexpr std::size_t kBearerLength = 7;  // "Bearer ", any case
+  if (authorization.size() <= kBearerLength) return false;  // refused before any store call
+  std::shared_ptr<const VerifiedAccess> verified = CachedToken(authorization.substr(kBearerLength));
+  if (!verified) return true;
+  if (verified->claims.admin) return false;
+  std::lock_guard lock(cache_mu_);
+  return bound_users_.count(verified->claims.session_id) == 0;
+}
+
 std::shared_ptr<const AuthService::VerifiedAccess> AuthService::CachedToken(std::string_view token) const {
   std::shared_lock lock(tokens_mu_);
   auto it = verified_tokens_.find(token);

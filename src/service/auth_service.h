@@ -59,6 +59,10 @@ class AuthService {
   // Checks "Authorization: Bearer <access token>" and the X-User-ID header
   // (either may be empty when absent), binding the session on first use.
   Outcome<Caller> Authenticate(std::string_view authorization, std::string_view user_id_header, std::int64_t now);
+  // Whether Authenticate of `authorization` may write (bind its session):
+  // false only for a token this service has verified and whose session it
+  // knows bound (or an admin's), which is every request but a token's first.
+  bool MayBind(std::string_view authorization) const;
   // An access token that may moderate, for operators.
   std::string AdminToken(std::int64_t now, std::int64_t lifetime_seconds = kAccessTokenSeconds) const;
 
@@ -92,7 +96,7 @@ class AuthService {
   Store& store_;
   const std::string secret_;
   const std::string ip_salt_;
-  std::mutex cache_mu_;
+  mutable std::mutex cache_mu_;
   std::unordered_map<std::string, std::string> bound_users_;
   mutable std::shared_mutex tokens_mu_;
   std::unordered_map<std::string, std::shared_ptr<const VerifiedAccess>, TokenHash, std::equal_to<>> verified_tokens_;

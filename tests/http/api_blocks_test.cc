@@ -26,17 +26,20 @@ HttpRequest Request(http::verb method, const std::string& target) { return HttpR
 
 // The services Blocks asks, over a real store; none is called to serve.
 struct Services {
-  explicit Services(std::unique_ptr<Store> s, bool shared_limits) : store(std::move(s)), catalog(*store), game(*store, catalog) {
+  explicit Services(std::unique_ptr<Store> s, bool shared_limits)
+      : store(std::move(s)), catalog(*store), auth(*store, "a-test-secret-of-32-bytes-length", "salt"),
+        game(*store, catalog) {
     if (shared_limits) {
       limiter = std::make_unique<StoreRateLimiter>(*store);
     } else {
       limiter = std::make_unique<MemoryRateLimiter>();
     }
-    api = std::make_unique<Api>(ApiOptions{}, Api::Services{store.get(), &catalog, nullptr, &game, nullptr, limiter.get()},
+    api = std::make_unique<Api>(ApiOptions{}, Api::Services{store.get(), &catalog, &auth, &game, nullptr, limiter.get()},
                                 [] { return kNowMs; });
   }
   std::unique_ptr<Store> store;
   QuestionCatalog catalog;
+  AuthService auth;
   GameService game;
   std::unique_ptr<RateLimiter> limiter;
   std::unique_ptr<Api> api;
@@ -93,6 +96,25 @@ TEST(ApiBlocksTest, TheDaysFreezeRunsOffTheSocketThreadsOnceThenTheDayIsReadFrom
   // Another day is not known yet; a bad date is refused before the store.
   EXPECT_TRUE(s.api->Blocks(Request(http::verb::get, "/v1/fetch-daily-questions?date=" + today.AddDays(-1).ToString())));
   EXPECT_FALSE(s.api->Blocks(Request(http::verb::get, "/v1/fetch-daily-questions?date=2025-02-30")));
+}
+
+TEST(ApiBlocksTest, AnUnboundTokensFirstUseBindsItOffTheSocketThreadsThenItIsKnown) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir.File("a.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Services s(std::move(*store), false);
+  // A session made without X-User-ID is bound by its first protected call.
+  auto grant = s.auth.CreateSession("127.0.0.1", "", kNowMs / 1000);
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  HttpRequest profile = Request(http::verb::get, "/v1/user");
+  profile.set(http::field::authorization, "Bearer " + grant->access_token);
+  profile.set("X-User-ID", "0b6c9e1a-2d3f-4a5b-8c7d-6e5f4a3b2c1d");
+  EXPECT_TRUE(s.api->Blocks(profile));
+  ASSERT_TRUE(s.auth.Authenticate("Bearer " + grant->access_token, "0b6c9e1a-2d3f-4a5b-8c7d-6e5f4a3b2c1d",
+                                  kNowMs / 1000).ok());
+  EXPECT_FALSE(s.api->Blocks(profile));
+  // Without a token the request is refused before any store call.
+  EXPECT_FALSE(s.api->Blocks(Request(http::verb::get, "/v1/user")));
 }
 
 TEST(ApiBlocksTest, EveryStoreCallBlocksOnARemoteStore) {
