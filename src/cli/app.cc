@@ -136,6 +136,17 @@ int RunTruthbyte(int argc, char** argv) {
 
   bool token_admin = false;
   double token_hours = 12;
+  auto* crowd = app.add_subcommand("crowd", "Crowd truth: the players' answers as judgments of the labels");
+  crowd->require_subcommand(1);
+  double label_prior = 0.9;
+  bool crowd_json = false;
+  auto* analyze = crowd->add_subcommand("analyze", "Fit the crowd model to every answer and summarise it");
+  AddOption(analyze, "--label-prior", label_prior,
+            "P(true) a question's label gives before any answer (0.5: the label carries no information)")
+      ->capture_default_str();
+  AddFlag(analyze, "--json", crowd_json, "Print JSON (with every disputed question)");
+  analyze->callback([&] { exit_code = RunCrowdAnalyze(store, label_prior, crowd_json, std::cout); });
+
   auto* token = app.add_subcommand("token", "Print an admin access token (for moderation over HTTP)");
   AddFlag(token, "--admin", token_admin, "An admin token (required)");
   AddOption(token, "--hours", token_hours, "Lifetime in hours")->check(CLI::Range(0.01, 24.0 * 365))->capture_default_str();

@@ -68,6 +68,8 @@ struct ServeOptions {
 };
 int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);
+// A full fit of the crowd model over the store's answers, and its summary.
+int RunCrowdAnalyze(const StoreOptions& store, double label_prior, bool json, std::ostream& out);
 
 // The bundled starter question file: $TRUTHBYTE_STARTER_FILE, else the
 // installed copy beside the binary (../share/truthbyte), else the source tree.

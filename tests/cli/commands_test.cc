@@ -18,7 +18,7 @@ TEST(CliHelpTest, EveryCommandHasHelp) {
   const std::vector<std::vector<std::string>> commands = {
       {},           {"init"},   {"import"},  {"export"},          {"categories"},
       {"daily"},    {"reindex"}, {"gen-questions"}, {"moderate"}, {"moderate", "list"},
-      {"moderate", "approve"}, {"moderate", "reject"}};
+      {"moderate", "approve"}, {"moderate", "reject"}, {"crowd"}, {"crowd", "analyze"}};
   for (auto args : commands) {
     args.push_back("--help");
     CommandResult r = RunTruthbyte(args);

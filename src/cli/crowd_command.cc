@@ -1,0 +1,83 @@
+// crowd analyze: a full fit of the crowd model over the store's answers.
+
+#include <algorithm>
+#include <ostream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "core/json_text.h"
+#include "service/crowd_analysis.h"
+#include "store/open_store.h"
+
+namespace truthbyte::cli {
+namespace {
+
+constexpr std::size_t kDisputesShown = 10;
+
+}  // namespace
+
+int RunCrowdAnalyze(const StoreOptions& store_options, double label_prior, bool json, std::ostream& out) {
+  if (!(label_prior > 0 && label_prior < 1))
+    return Fail(fmt::format("--label-prior must be above 0 and below 1, not {}", label_prior));
+  auto store = OpenStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+  CrowdAnalysisOptions options;
+  options.label_prior = label_prior;
+  auto analysis = AnalyzeCrowd(**store, options);
+  if (!analysis.ok()) return Fail(analysis.status());
+
+  std::vector<const QuestionJudgment*> disputed;
+  for (const QuestionJudgment& q : analysis->questions)
+    if (q.disputed) disputed.push_back(&q);
+  std::stable_sort(disputed.begin(), disputed.end(),
+                   [](const QuestionJudgment* a, const QuestionJudgment* b) { return a->confidence > b->confidence; });
+
+  if (json) {
+    nlohmann::ordered_json doc;
+    doc["players"] = analysis->players.size();
+    doc["questions"] = analysis->questions.size();
+    doc["answers"] = analysis->answers;
+    doc["unknown_question_answers"] = analysis->unknown_question_answers;
+    doc["label_prior"] = label_prior;
+    doc["iterations"] = analysis->iterations;
+    doc["converged"] = analysis->converged;
+    doc["seconds"] = analysis->seconds;
+    doc["disputed"] = analysis->disputed;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const QuestionJudgment* q : disputed) {
+      nlohmann::ordered_json j;
+      j["question_id"] = q->question_id;
+      j["label"] = q->label;
+      j["crowd_p_true"] = q->p_true;
+      j["confidence"] = q->confidence;
+      j["answers"] = q->answers;
+      j["true_votes"] = q->true_votes;
+      list.push_back(std::move(j));
+    }
+    doc["disputed_questions"] = std::move(list);
+    out << JsonText(doc) << '\n';
+    return 0;
+  }
+  out << fmt::format("{} players, {} questions, {} answers", analysis->players.size(), analysis->questions.size(),
+                     analysis->answers);
+  if (analysis->unknown_question_answers)
+    out << fmt::format(" ({} more to questions no longer in the store, left out)", analysis->unknown_question_answers);
+  out << '\n';
+  out << fmt::format("Fitted with label prior {} in {} iterations ({}), {:.3f} s\n", label_prior, analysis->iterations,
+                     analysis->converged ? "converged" : "stopped at the iteration cap", analysis->seconds);
+  out << fmt::format("{} disputed label{} (the crowd disagrees with confidence >= {}, at least {} answers)\n",
+                     analysis->disputed, analysis->disputed == 1 ? "" : "s", options.dispute_confidence,
+                     options.dispute_min_answers);
+  for (std::size_t i = 0; i < std::min(disputed.size(), kDisputesShown); ++i) {
+    const QuestionJudgment& q = *disputed[i];
+    out << fmt::format("  {}  label {}, crowd P(true) {:.3f}, {} answers ({} true)\n", q.question_id,
+                       q.label ? "true" : "false", q.p_true, q.answers, q.true_votes);
+  }
+  if (disputed.size() > kDisputesShown)
+    out << fmt::format("  ... and {} more (--json lists them all)\n", disputed.size() - kDisputesShown);
+  return 0;
+}
+
+}  // namespace truthbyte::cli

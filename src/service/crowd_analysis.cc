@@ -1,0 +1,67 @@
+#include "service/crowd_analysis.h"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+
+namespace truthbyte {
+
+Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& options) {
+  CrowdAnalysis analysis;
+  CrowdAnswers crowd;
+  std::unordered_map<std::string, std::uint32_t> question_index;
+  TB_RETURN_IF_ERROR(store.ScanQuestions([&](const Question& q) {
+    question_index.emplace(q.id, static_cast<std::uint32_t>(analysis.questions.size()));
+    QuestionJudgment j;
+    j.question_id = q.id;
+    j.label = q.answer;
+    analysis.questions.push_back(std::move(j));
+    crowd.label.push_back(q.answer ? 1 : 0);
+    return Status::Ok();
+  }));
+  crowd.questions = static_cast<std::uint32_t>(analysis.questions.size());
+
+  // ScanAnswers visits by user, so each player's answers are consecutive.
+  std::unordered_map<std::string, std::uint32_t> player_index;
+  TB_RETURN_IF_ERROR(store.ScanAnswers([&](const Answer& a) {
+    auto q = question_index.find(a.question_id);
+    if (q == question_index.end()) {
+      ++analysis.unknown_question_answers;
+      return Status::Ok();
+    }
+    auto [p, added] = player_index.emplace(a.user_id, static_cast<std::uint32_t>(analysis.players.size()));
+    if (added) analysis.players.push_back(PlayerJudgment{a.user_id});
+    ++analysis.players[p->second].answers;
+    QuestionJudgment& j = analysis.questions[q->second];
+    ++j.answers;
+    j.true_votes += a.answer ? 1 : 0;
+    crowd.player.push_back(p->second);
+    crowd.question.push_back(q->second);
+    crowd.says_true.push_back(a.answer ? 1 : 0);
+    return Status::Ok();
+  }));
+  crowd.players = static_cast<std::uint32_t>(analysis.players.size());
+  analysis.answers = crowd.size();
+
+  const auto start = std::chrono::steady_clock::now();
+  const CrowdFit fit = FitCrowdModel(crowd, {.label_prior = options.label_prior});
+  analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  analysis.iterations = fit.iterations;
+  analysis.converged = fit.converged;
+  for (std::size_t q = 0; q < analysis.questions.size(); ++q) {
+    QuestionJudgment& j = analysis.questions[q];
+    j.p_true = fit.p_true[q];
+    j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
+    j.disputed = j.answers >= options.dispute_min_answers && j.confidence >= options.dispute_confidence;
+    analysis.disputed += j.disputed ? 1 : 0;
+  }
+  for (std::size_t p = 0; p < analysis.players.size(); ++p) {
+    PlayerJudgment& j = analysis.players[p];
+    j.sensitivity = fit.sensitivity[p];
+    j.specificity = fit.specificity[p];
+    j.reliability = PlayerReliability(j.sensitivity, j.specificity);
+  }
+  return analysis;
+}
+
+}  // namespace truthbyte

@@ -1,0 +1,56 @@
+// The crowd model over a store: every answer of every player, the
+// questions' labels as priors, one fit, and the labels the crowd disputes.
+// Reads the store only; thread-compatible (one analysis per call).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/crowd_model.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace truthbyte {
+
+struct CrowdAnalysisOptions {
+  double label_prior = 0.9;  // CrowdModelOptions::label_prior
+  // A question is disputed when its posterior disagrees with its label with
+  // at least this confidence, after at least `dispute_min_answers` answers.
+  double dispute_confidence = 0.9;
+  int dispute_min_answers = 5;
+};
+
+struct QuestionJudgment {
+  std::string question_id;
+  bool label = false;
+  double p_true = 0.5;      // the crowd's P(true), the label included as a prior
+  double confidence = 0.0;  // P(the label is wrong) = the posterior against it
+  int answers = 0;
+  int true_votes = 0;
+  bool disputed = false;
+};
+
+struct PlayerJudgment {
+  std::string user_id;
+  double sensitivity = 0.5;
+  double specificity = 0.5;
+  double reliability = 0.5;  // PlayerReliability
+  int answers = 0;
+};
+
+struct CrowdAnalysis {
+  std::vector<QuestionJudgment> questions;  // in the store's id order
+  std::vector<PlayerJudgment> players;      // by user id
+  std::size_t answers = 0;                  // the answers the fit used
+  std::size_t unknown_question_answers = 0;  // answers to questions no longer in the store
+  int iterations = 0;
+  bool converged = false;
+  double seconds = 0;  // the fit's wall time
+  int disputed = 0;
+};
+
+// Reads the questions and the answers (ScanQuestions, ScanAnswers) and fits.
+Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& options = {});
+
+}  // namespace truthbyte

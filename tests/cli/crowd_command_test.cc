@@ -1,0 +1,86 @@
+// crowd analyze: a full fit over the store's answers, as an operator runs it.
+
+#include <fmt/core.h>
+
+#include "cli/cli_helpers.h"
+#include "store/sqlite_store.h"
+
+namespace truthbyte::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CrowdAnalyzeTest : public CliTest {
+ protected:
+  // q1 and q3 are labelled true, q2 false; six players agree that q1 is
+  // true and q2 false, and that q3 is false too.
+  void SetUp() override {
+    WriteFile(dir_.File("q.jsonl"), R"({"id":"q1","question":"One?","answer":true})" "\n"
+                                    R"({"id":"q2","question":"Two?","answer":false})" "\n"
+                                    R"({"id":"q3","question":"Three?","answer":true})" "\n");
+    RunOk({"import", dir_.File("q.jsonl")});
+    auto store = OpenSqliteStore(dir_.File("truthbyte.db"));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<Answer> answers;
+    for (int p = 0; p < 6; ++p) {
+      for (const auto& [question, says] : std::vector<std::pair<std::string, bool>>{{"q1", true}, {"q2", false}, {"q3", false}}) {
+        Answer a;
+        a.user_id = fmt::format("player-{}", p);
+        a.question_id = question;
+        a.answer = says;
+        a.timestamp = 1764669600 + p;
+        answers.push_back(a);
+      }
+    }
+    ASSERT_TRUE((*store)->RecordAnswers(answers, "2026-12-03T10:00:00.000Z").ok());
+  }
+};
+
+TEST_F(CrowdAnalyzeTest, TheCrowdDisputesTheLabelItAgreesAgainst) {
+  const nlohmann::json doc = nlohmann::json::parse(RunOk({"crowd", "analyze", "--json"}));
+  EXPECT_EQ(doc["players"], 6);
+  EXPECT_EQ(doc["questions"], 3);
+  EXPECT_EQ(doc["answers"], 18);
+  EXPECT_EQ(doc["label_prior"], 0.9);
+  EXPECT_EQ(doc["converged"], true);
+  EXPECT_EQ(doc["disputed"], 1);
+  ASSERT_EQ(doc["disputed_questions"].size(), 1u);
+  const nlohmann::json& q3 = doc["disputed_questions"][0];
+  EXPECT_EQ(q3["question_id"], "q3");
+  EXPECT_EQ(q3["label"], true);
+  EXPECT_EQ(q3["answers"], 6);
+  EXPECT_EQ(q3["true_votes"], 0);
+  EXPECT_LT(q3["crowd_p_true"].get<double>(), 0.1);
+  EXPECT_GT(q3["confidence"].get<double>(), 0.9);
+
+  const std::string text = RunOk({"crowd", "analyze"});
+  EXPECT_THAT(text, HasSubstr("6 players, 3 questions, 18 answers\n"));
+  EXPECT_THAT(text, HasSubstr("1 disputed label "));
+  EXPECT_THAT(text, HasSubstr("  q3  label true, crowd P(true) 0.0"));
+}
+
+TEST_F(CrowdAnalyzeTest, AStrongerLabelPriorNeedsMoreToDispute) {
+  // Six unanimous answers outweigh odds of 9 to 1, not of a million to one.
+  const nlohmann::json doc = nlohmann::json::parse(RunOk({"crowd", "analyze", "--json", "--label-prior", "0.999999"}));
+  EXPECT_EQ(doc["disputed"], 0) << doc.dump();
+}
+
+TEST_F(CrowdAnalyzeTest, ALabelPriorOutsideZeroToOneIsOneLineAndExitOne) {
+  for (const char* bad : {"1.5", "0", "1", "-0.2"}) {
+    CommandResult r = Run({"crowd", "analyze", "--label-prior", bad});
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_EQ(SplitLines(r.err).size(), 1u) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--label-prior"));
+  }
+}
+
+TEST_F(CliTest, CrowdAnalyzeOfAnEmptyStoreFindsNothing) {
+  RunOk({"init"});
+  const nlohmann::json doc = nlohmann::json::parse(RunOk({"crowd", "analyze", "--json"}));
+  EXPECT_EQ(doc["players"], 0);
+  EXPECT_EQ(doc["answers"], 0);
+  EXPECT_EQ(doc["disputed"], 0);
+}
+
+}  // namespace
+}  // namespace truthbyte::testing
