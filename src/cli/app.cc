@@ -49,11 +49,23 @@ int RunTruthbyte(int argc, char** argv) {
 
   ImportOptions import_options;
   bool import_starter = false;
-  auto* import = app.add_subcommand("import", "Load questions from JSON Lines files (upsert by id)");
-  import->add_option("files", import_options.files, "Files in BoolQ, seed, curated or full format");
+  std::string import_what = "questions";
+  auto* import = app.add_subcommand("import", "Load questions (upsert by id) or answers from JSON Lines files");
+  import->add_option("files", import_options.files, "Files in BoolQ, seed, curated or full format, or of answers");
+  AddOption(import, "--what", import_what, "questions, or answers: {user_id, question_id, answer, timestamp?}")
+      ->check(CLI::IsMember({"questions", "answers"}))
+      ->capture_default_str();
   AddFlag(import, "--strict", import_options.strict, "Abort on the first bad line and import nothing");
   AddFlag(import, "--starter", import_starter, "Also import the bundled starter questions");
   import->callback([&] {
+    if (import_what == "answers") {
+      if (import_starter || import_options.files.empty()) {
+        exit_code = Fail(import_starter ? "--starter imports questions, not answers" : "import needs at least one FILE");
+        return;
+      }
+      exit_code = RunAnswerImport(store, import_options, std::cout);
+      return;
+    }
     if (import_starter) import_options.files.insert(import_options.files.begin(), StarterQuestionsPath());
     if (import_options.files.empty()) {
       exit_code = Fail("import needs at least one FILE (or --starter)");

@@ -26,6 +26,9 @@ struct ImportOptions {
   std::size_t batch_size = 5000;
 };
 int RunImport(const StoreOptions& store, const ImportOptions& options, std::ostream& out);
+// Answers as JSON Lines (core/answer_format.h): the first answer per player
+// and question is kept; answers to unknown questions are skipped.
+int RunAnswerImport(const StoreOptions& store, const ImportOptions& options, std::ostream& out);
 
 struct ExportOptions {
   std::string what = "questions";  // questions | answers | users | submissions

@@ -14,14 +14,13 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/json_lines.h"
 #include "cli/terminal.h"
 #include "core/question_format.h"
 #include "core/text.h"
 
 namespace truthbyte::cli {
 namespace {
-
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string BaseName(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -34,35 +33,30 @@ struct ImportTally {
   UpsertCounts written;
 };
 
-// Reads `path` line by line, handing each parsed question or bad line to the
-// callbacks. Returns a non-ok Status only when the file cannot be read.
+// Reads `path`, handing each parsed question or bad line to the callbacks.
+// Returns a non-ok Status only when the file cannot be read (or on_question
+// failed).
 template <typename OnQuestion, typename OnBadLine>
 Status ReadQuestionFile(const std::string& path, ProgressBar& bar, std::uint64_t& bytes_done,
                         ImportTally& tally, OnQuestion on_question, OnBadLine on_bad_line) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
   const std::string source = BaseName(path);
-  std::string line;
-  std::uint64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    bytes_done += line.size() + 1;
-    std::string_view text(line);
-    if (line_no == 1 && text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (TrimWhitespace(text).empty()) continue;
+  bool stopped = false;
+  Status s = ForEachJsonLine(path, bytes_done, [&](std::string_view text, std::uint64_t line_no) -> Status {
     ++tally.read;
     Result<Question> q = ParseQuestionRecord(text);
     if (!q.ok()) {
-      if (!on_bad_line(fmt::format("{}:{}: {}", path, line_no, q.status().message()))) return Status::Ok();
-      continue;
+      if (!on_bad_line(fmt::format("{}:{}: {}", path, line_no, q.status().message()))) {
+        stopped = true;
+        return Status::Internal("stopped");  // ends the loop; not an error
+      }
+      return Status::Ok();
     }
     if (q->source.empty()) q->source = source;
     TB_RETURN_IF_ERROR(on_question(std::move(*q)));
     bar.Update(bytes_done, tally.read);
-  }
-  if (in.bad()) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  return Status::Ok();
+    return Status::Ok();
+  });
+  return stopped ? Status::Ok() : s;
 }
 
 // Parsed batches travel from the reading thread to the writing thread
