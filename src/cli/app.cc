@@ -144,6 +144,12 @@ int RunTruthbyte(int argc, char** argv) {
   AddOption(serve, "--trust-proxy", serve_options.trust_proxy,
             "Believe X-Forwarded-For/Forwarded from these peers: a number of proxy hops, or trusted CIDR networks "
             "(comma-separated); off by default");
+  AddOption(serve, "--crowd-refit", serve_options.crowd_refit,
+            "Seconds between background refits of the crowd model while answers arrive (0: off)")
+      ->capture_default_str();
+  AddOption(serve, "--label-prior", serve_options.label_prior,
+            "P(true) a question's label gives the crowd model before any answer")
+      ->capture_default_str();
   serve->callback([&] { exit_code = RunServe(store, serve_options, std::cout); });
 
   bool token_admin = false;

@@ -68,6 +68,8 @@ struct ServeOptions {
   int request_timeout = 15;  // seconds
   int daily_window = 30;     // days
   std::string trust_proxy;   // "" (off), a number of hops or CIDR networks; see TrustedProxies::Parse
+  double crowd_refit = 5.0;  // seconds between refits of the crowd model while answers arrive; 0: off
+  double label_prior = 0.9;  // CrowdAnalysisOptions::label_prior
 };
 int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/core.h>
@@ -15,6 +16,7 @@
 #include "http/server.h"
 #include "service/auth_service.h"
 #include "service/game_service.h"
+#include "service/crowd_truth.h"
 #include "service/proposal_service.h"
 #include "service/question_catalog.h"
 
@@ -66,11 +68,60 @@ class CatalogRefresher {
   std::thread thread_;
 };
 
+// Refits the crowd model in the background: at start, then every `interval`
+// while this process records answers, and every `full_interval` whatever
+// happens (answers recorded by other instances or tools). Requests read
+// the latest fit; none waits for one.
+class CrowdRefitter {
+ public:
+  CrowdRefitter(CrowdTruth& crowd, std::chrono::milliseconds interval, std::chrono::milliseconds full_interval)
+      : crowd_(crowd), interval_(interval), full_interval_(full_interval), thread_([this] { Loop(); }) {}
+  ~CrowdRefitter() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    Refit();
+    auto next_full = std::chrono::steady_clock::now() + full_interval_;
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
+      lock.unlock();
+      const bool full = std::chrono::steady_clock::now() >= next_full;
+      if (full || crowd_.HasNewAnswers()) {
+        Refit();
+        next_full = std::chrono::steady_clock::now() + full_interval_;
+      }
+      lock.lock();
+    }
+  }
+  void Refit() {
+    if (Status s = crowd_.RefitNow(); !s.ok())
+      std::cerr << "truthbyte: crowd refit failed: " << s.message() << std::endl;
+  }
+
+  CrowdTruth& crowd_;
+  const std::chrono::milliseconds interval_;
+  const std::chrono::milliseconds full_interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options, std::ostream& out) {
   auto trusted_proxies = TrustedProxies::Parse(options.trust_proxy);
   if (!trusted_proxies.ok()) return Fail(trusted_proxies.status());
+  if (!(options.label_prior > 0 && options.label_prior < 1))
+    return Fail(fmt::format("--label-prior must be above 0 and below 1, not {}", options.label_prior));
+  if (!(options.crowd_refit >= 0)) return Fail("--crowd-refit must be a number of seconds (0: off)");
   StoreOptions store_options = cli_store_options;
   store_options.fail_fast = true;
   auto opened = OpenStore(store_options);
@@ -109,7 +160,13 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   } else {
     limiter = std::make_unique<MemoryRateLimiter>();
   }
-  Api api(api_options, Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get()}, NowMs);
+  CrowdAnalysisOptions crowd_options;
+  crowd_options.label_prior = options.label_prior;
+  CrowdTruth crowd(store, crowd_options);
+  Api api(api_options,
+          Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),
+                        options.crowd_refit > 0 ? &crowd : nullptr},
+          NowMs);
 
   ServerOptions server_options;
   server_options.host = options.host;
@@ -120,6 +177,8 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
 
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)); };
   CatalogRefresher refresher(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh));
+  std::optional<CrowdRefitter> refitter;
+  if (options.crowd_refit > 0) refitter.emplace(crowd, ms(options.crowd_refit), std::chrono::minutes(1));
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",

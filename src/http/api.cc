@@ -265,6 +265,12 @@ HttpResponse Api::ErrorResponse(ErrorCode code, const std::string& message, cons
   return r;
 }
 
+std::optional<double> Api::Reliability(const std::string& user_id) const {
+  if (!services_.crowd) return std::nullopt;
+  auto snapshot = services_.crowd->Current();
+  return snapshot ? snapshot->Reliability(user_id) : std::nullopt;
+}
+
 std::vector<Api::Endpoint> Api::Endpoints() const {
   std::vector<Endpoint> out;
   for (const Route& r : routes_) {

@@ -16,6 +16,7 @@
 
 #include "http/metrics.h"
 #include "service/auth_service.h"
+#include "service/crowd_truth.h"
 #include "service/game_service.h"
 #include "service/proposal_service.h"
 #include "service/question_catalog.h"
@@ -51,6 +52,7 @@ class Api {
     GameService* game;
     ProposalService* proposals;
     RateLimiter* limiter;
+    CrowdTruth* crowd = nullptr;  // the players' reliabilities, when the server fits them
   };
   // `clock_ms` gives the current time (milliseconds since the epoch).
   Api(ApiOptions options, Services services, std::function<std::int64_t()> clock_ms);
@@ -114,6 +116,8 @@ class Api {
   HttpResponse OpenApi(Context& ctx);
 
   HttpResponse Error(Context& ctx, const ServiceError& error);
+  // The player's reliability from the latest crowd fit, if there is one.
+  std::optional<double> Reliability(const std::string& user_id) const;
   HttpResponse Json(Context& ctx, int status, std::string body);
   void Finish(Context& ctx, HttpResponse& response);
 

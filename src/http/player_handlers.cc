@@ -8,7 +8,7 @@
 namespace truthbyte {
 namespace {
 
-nlohmann::ordered_json ProfileJson(const PlayerProfile& profile) {
+nlohmann::ordered_json ProfileJson(const PlayerProfile& profile, std::optional<double> reliability) {
   const User& u = profile.user;
   nlohmann::ordered_json j;
   j["user_id"] = u.user_id;
@@ -22,6 +22,7 @@ nlohmann::ordered_json ProfileJson(const PlayerProfile& profile) {
   j["best_daily_streak"] = profile.best_streak;
   j["total_answers"] = u.total_answers;
   j["correct_answers"] = u.correct_answers;
+  j["reliability"] = reliability ? nlohmann::ordered_json(*reliability) : nlohmann::ordered_json();
   return j;
 }
 
@@ -30,7 +31,7 @@ nlohmann::ordered_json ProfileJson(const PlayerProfile& profile) {
 HttpResponse Api::UserProfile(Context& ctx) {
   auto profile = services_.game->Profile(ctx.caller.user_id, TodayFromMs(ctx.now_ms));
   if (!profile.ok()) return Error(ctx, profile.error());
-  return Json(ctx, 200, JsonText(ProfileJson(*profile)));
+  return Json(ctx, 200, JsonText(ProfileJson(*profile, Reliability(ctx.caller.user_id))));
 }
 
 }  // namespace truthbyte

@@ -65,6 +65,8 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
   if (!answers.ok()) return Error(ctx, answers.error());
   auto result = services_.game->SubmitAnswers(ctx.caller.user_id, *answers, ctx.now_ms);
   if (!result.ok()) return Error(ctx, result.error());
+  if (services_.crowd) services_.crowd->NoteAnswers(result->recorded);
+  const std::optional<double> reliability = Reliability(ctx.caller.user_id);
   nlohmann::ordered_json j;
   j["success"] = true;
   j["message"] = fmt::format("recorded {} answer{}", result->recorded, result->recorded == 1 ? "" : "s");
@@ -74,6 +76,7 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
   j["recorded"] = result->recorded;
   j["duplicates"] = result->duplicates;
   j["unknown_questions"] = result->unknown_questions;
+  j["reliability"] = reliability ? nlohmann::ordered_json(*reliability) : nlohmann::ordered_json();
   return Json(ctx, 200, JsonText(j));
 }
 

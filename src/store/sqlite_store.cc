@@ -400,14 +400,19 @@ class SqliteStore final : public Store {
   }
 
   Status ScanAnswers(const Visitor<Answer>& visit) override {
-    std::lock_guard lock(mu_);
-    auto read = [](const Query& q, Answer* a) {
-      ReadAnswer(q, a);
-      return Status::Ok();
-    };
-    return ScanRows<Answer>("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                            "ORDER BY user_id, question_id",
-                            read, visit, "scan answers");
+    // On the thread's read connection: one snapshot of the table, and the
+    // writes of the request path go on meanwhile (a crowd refit, an export).
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
+                            "ORDER BY user_id, question_id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Answer a;
+      ReadAnswer(q, &a);
+      TB_RETURN_IF_ERROR(visit(a));
+    }
+    return reader->Check(rc, "scan answers");
   }
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {

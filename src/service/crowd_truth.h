@@ -1,0 +1,48 @@
+// The latest fit of the crowd model, shared by every request and replaced
+// as a whole by each refit (made off the request threads: see
+// CrowdTruth::RefitNow). Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "service/crowd_analysis.h"
+
+namespace truthbyte {
+
+struct CrowdSnapshot {
+  CrowdAnalysis analysis;
+  std::unordered_map<std::string, std::size_t> player_index;  // user id -> analysis.players
+
+  // The model's estimate of a player's reliability; none for a player who
+  // had no answer at the fit.
+  std::optional<double> Reliability(const std::string& user_id) const;
+};
+
+class CrowdTruth {
+ public:
+  CrowdTruth(Store& store, CrowdAnalysisOptions options) : store_(store), options_(options) {}
+
+  // The latest fit; null before the first.
+  std::shared_ptr<const CrowdSnapshot> Current() const;
+  // Fits every answer of the store and swaps the result in.
+  Status RefitNow();
+  // Answers this process recorded since the last refit: a refit is due.
+  void NoteAnswers(int recorded) { pending_.fetch_add(recorded, std::memory_order_relaxed); }
+  bool HasNewAnswers() const { return pending_.load(std::memory_order_relaxed) > 0; }
+
+ private:
+  Store& store_;
+  const CrowdAnalysisOptions options_;
+  std::atomic<std::int64_t> pending_{0};
+  std::mutex refit_mu_;  // one refit at a time
+  mutable std::mutex mu_;
+  std::shared_ptr<const CrowdSnapshot> current_;  // under mu_
+};
+
+}  // namespace truthbyte
