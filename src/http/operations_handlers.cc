@@ -26,6 +26,16 @@ HttpResponse Api::MetricsText(Context& ctx) {
       {"truthbyte_catalog_version", static_cast<double>(snapshot->version)},
       {"truthbyte_catalog_refreshes_total", static_cast<double>(services_.catalog->refreshes())}};
   for (auto& engine : services_.store->EngineMetrics()) gauges.push_back(std::move(engine));
+  if (services_.crowd) {
+    gauges.emplace_back("truthbyte_crowd_refits_total", static_cast<double>(services_.crowd->refits()));
+    gauges.emplace_back("truthbyte_crowd_failed_refits_total", static_cast<double>(services_.crowd->failed_refits()));
+    if (auto fit = services_.crowd->Current()) {
+      gauges.emplace_back("truthbyte_crowd_players", static_cast<double>(fit->analysis.players.size()));
+      gauges.emplace_back("truthbyte_crowd_answers", static_cast<double>(fit->analysis.answers));
+      gauges.emplace_back("truthbyte_crowd_disputed_questions", static_cast<double>(fit->analysis.disputed));
+      gauges.emplace_back("truthbyte_crowd_fit_seconds", fit->analysis.seconds);
+    }
+  }
   r.body() = metrics_.Render(gauges);
   return r;
 }

@@ -19,7 +19,10 @@ Status CrowdTruth::RefitNow() {
   // the next one due.
   const std::int64_t seen = pending_.load(std::memory_order_relaxed);
   auto analysis = AnalyzeCrowd(store_, options_);
-  if (!analysis.ok()) return analysis.status();
+  if (!analysis.ok()) {
+    failed_refits_.fetch_add(1, std::memory_order_relaxed);
+    return analysis.status();
+  }
   auto snapshot = std::make_shared<CrowdSnapshot>();
   snapshot->analysis = std::move(*analysis);
   for (std::size_t i = 0; i < snapshot->analysis.players.size(); ++i)
@@ -29,6 +32,7 @@ Status CrowdTruth::RefitNow() {
     current_ = std::move(snapshot);
   }
   pending_.fetch_sub(seen, std::memory_order_relaxed);
+  refits_.fetch_add(1, std::memory_order_relaxed);
   return Status::Ok();
 }
 

@@ -35,11 +35,16 @@ class CrowdTruth {
   // Answers this process recorded since the last refit: a refit is due.
   void NoteAnswers(int recorded) { pending_.fetch_add(recorded, std::memory_order_relaxed); }
   bool HasNewAnswers() const { return pending_.load(std::memory_order_relaxed) > 0; }
+  // For /metrics: refits that completed and that failed.
+  std::uint64_t refits() const { return refits_.load(std::memory_order_relaxed); }
+  std::uint64_t failed_refits() const { return failed_refits_.load(std::memory_order_relaxed); }
 
  private:
   Store& store_;
   const CrowdAnalysisOptions options_;
   std::atomic<std::int64_t> pending_{0};
+  std::atomic<std::uint64_t> refits_{0};
+  std::atomic<std::uint64_t> failed_refits_{0};
   std::mutex refit_mu_;  // one refit at a time
   mutable std::mutex mu_;
   std::shared_ptr<const CrowdSnapshot> current_;  // under mu_
