@@ -1,5 +1,9 @@
 // truthbyte serve and truthbyte token.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -87,22 +91,31 @@ class CrowdRefitter {
 
  private:
   void Loop() {
-    Refit();
+    // Background work: the scheduler serves requests first.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+    std::chrono::steady_clock::duration wait = Refit();
     auto next_full = std::chrono::steady_clock::now() + full_interval_;
     std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
+    while (!cv_.wait_for(lock, wait, [&] { return stop_; })) {
       lock.unlock();
+      wait = interval_;
       const bool full = std::chrono::steady_clock::now() >= next_full;
       if (full || crowd_.HasNewAnswers()) {
-        Refit();
+        wait = Refit();
         next_full = std::chrono::steady_clock::now() + full_interval_;
       }
       lock.lock();
     }
   }
-  void Refit() {
+  // Refits and returns how long to wait before the next one: the interval,
+  // or 10 times as long as this refit took, so that refits take at most a
+  // tenth of a core however many answers there are.
+  std::chrono::steady_clock::duration Refit() {
+    const auto start = std::chrono::steady_clock::now();
     if (Status s = crowd_.RefitNow(); !s.ok())
       std::cerr << "truthbyte: crowd refit failed: " << s.message() << std::endl;
+    const auto took = std::chrono::steady_clock::now() - start;
+    return std::max<std::chrono::steady_clock::duration>(interval_, 10 * took);
   }
 
   CrowdTruth& crowd_;

@@ -215,10 +215,19 @@ class SqliteStore final : public Store {
   }
 
   Status ScanQuestions(const Visitor<Question>& visit) override {
-    std::lock_guard lock(mu_);
-    return ScanRows<Question>("SELECT " TB_QUESTION_COLUMNS " FROM questions ORDER BY id",
-                              [this](const Query& q, Question* r) { return ReadQuestion(q, r); }, visit,
-                              "scan questions");
+    // On the thread's read connection, as ScanAnswers: a catalog refresh or
+    // a crowd refit reads every question while the request path's writes go
+    // on.
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT " TB_QUESTION_COLUMNS " FROM questions ORDER BY id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Question row;
+      TB_RETURN_IF_ERROR(ReadQuestion(q, &row));
+      TB_RETURN_IF_ERROR(visit(row));
+    }
+    return reader->Check(rc, "scan questions");
   }
 
   Result<std::int64_t> CountQuestions() override {
