@@ -12,17 +12,6 @@
 namespace truthbyte::e2e {
 namespace {
 
-// Polls `probe` every 50 ms for up to 10 s; true once it holds.
-template <typename Probe>
-bool Eventually(Probe probe) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 TEST(CrowdTruthTest, AReliablePlayerAndARandomOneAreToldApartWhileTheyPlay) {
   TempDir dir;
   ServerConfig config;
@@ -54,7 +43,7 @@ TEST(CrowdTruthTest, AReliablePlayerAndARandomOneAreToldApartWhileTheyPlay) {
     good_reliability = g.get<double>();
     coin_reliability = c.get<double>();
     return true;
-  })) << "no refit showed the players' reliabilities";
+  }, std::chrono::seconds(10))) << "no refit showed the players' reliabilities";
   EXPECT_GT(good_reliability, 0.8);
   EXPECT_NEAR(coin_reliability, 0.5, 0.2);
   EXPECT_GT(good_reliability, coin_reliability + 0.2);
