@@ -51,14 +51,25 @@ Status FromJsonList(const char* text, std::vector<std::string>* out) {
   return Status::Ok();
 }
 
+namespace {
+
+// question, title, passage, answer, categories, difficulty: columns 1 to 6
+// of both the questions and the submitted_questions rows.
+Status ReadContent(const Query& q, QuestionContent* c) {
+  c->question = q.Text(1);
+  c->title = q.Text(2);
+  c->passage = q.Text(3);
+  c->answer = q.Int(4) != 0;
+  TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &c->categories));
+  c->difficulty = static_cast<int>(q.Int(6));
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ReadQuestion(const Query& q, Question* row) {
   row->id = q.Text(0);
-  row->question = q.Text(1);
-  row->title = q.Text(2);
-  row->passage = q.Text(3);
-  row->answer = q.Int(4) != 0;
-  TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &row->categories));
-  row->difficulty = static_cast<int>(q.Int(6));
+  TB_RETURN_IF_ERROR(ReadContent(q, row));
   TB_RETURN_IF_ERROR(FromJsonList(q.CText(7), &row->tags));
   row->created_at = q.Text(8);
   row->source = q.Text(9);
@@ -108,12 +119,7 @@ Status ReadUser(const Query& q, User* u) {
 
 Status ReadSubmission(const Query& q, Submission* s) {
   s->id = q.Text(0);
-  s->question = q.Text(1);
-  s->title = q.Text(2);
-  s->passage = q.Text(3);
-  s->answer = q.Int(4) != 0;
-  TB_RETURN_IF_ERROR(FromJsonList(q.CText(5), &s->categories));
-  s->difficulty = static_cast<int>(q.Int(6));
+  TB_RETURN_IF_ERROR(ReadContent(q, s));
   s->author = q.Text(7);
   auto status = ParseSubmissionStatus(q.Text(8));
   if (!status) return Status::Corruption("submission " + s->id + " has an unknown status");
