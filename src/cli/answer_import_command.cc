@@ -1,11 +1,7 @@
 // truthbyte import --what answers FILE...: judgments gathered elsewhere.
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <iostream>
 #include <unordered_map>
 
@@ -69,13 +65,9 @@ Status ResolveAndRecord(Store& store, std::vector<PendingAnswer>& batch, bool wr
 }  // namespace
 
 int RunAnswerImport(const StoreOptions& store_options, const ImportOptions& options, std::ostream& out) {
-  std::uint64_t total_bytes = 0;
-  for (const std::string& path : options.files) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return Fail("cannot open " + path + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return Fail("cannot import " + path + ": it is a directory");
-    total_bytes += static_cast<std::uint64_t>(st.st_size);
-  }
+  auto importable = ImportableBytes(options.files);
+  if (!importable.ok()) return Fail(importable.status());
+  const std::uint64_t total_bytes = *importable;
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
 

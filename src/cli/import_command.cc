@@ -1,13 +1,9 @@
 // truthbyte import FILE...: JSON Lines in any of the four formats.
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -115,13 +111,9 @@ class BatchQueue {
 
 int RunImport(const StoreOptions& store_options, const ImportOptions& options, std::ostream& out) {
   // Every file must be readable before anything is written.
-  std::uint64_t total_bytes = 0;
-  for (const std::string& path : options.files) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return Fail("cannot open " + path + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return Fail("cannot import " + path + ": it is a directory");
-    total_bytes += static_cast<std::uint64_t>(st.st_size);
-  }
+  auto importable = ImportableBytes(options.files);
+  if (!importable.ok()) return Fail(importable.status());
+  const std::uint64_t total_bytes = *importable;
   auto store = OpenStore(store_options);
   if (!store.ok()) return Fail(store.status());
   if (Status s = (*store)->BeginQuestionImport(); !s.ok()) return Fail(s);
