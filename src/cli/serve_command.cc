@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -32,15 +33,16 @@ std::int64_t NowMs() {
       .count();
 }
 
-// Checks the store's question version every `interval` and reloads the
-// catalog when it moved (an import, an approval on another instance); and
-// reloads everything every `full_interval` (when not zero), for questions written by other
-// tools that do not move the version.
-class CatalogRefresher {
+// A thread that calls `step` after `first_wait`, and again after whatever
+// wait each call returns, until it is destroyed (which wakes and joins it).
+class BackgroundLoop {
  public:
-  CatalogRefresher(QuestionCatalog& catalog, std::chrono::milliseconds interval, std::chrono::milliseconds full_interval)
-      : catalog_(catalog), interval_(interval), full_interval_(full_interval), thread_([this] { Loop(); }) {}
-  ~CatalogRefresher() {
+  using Step = std::function<std::chrono::steady_clock::duration()>;
+  // `low_priority`: the thread runs at nice 19, so that the scheduler
+  // serves requests first.
+  BackgroundLoop(std::chrono::steady_clock::duration first_wait, bool low_priority, Step step)
+      : step_(std::move(step)), thread_([this, first_wait, low_priority] { Loop(first_wait, low_priority); }) {}
+  ~BackgroundLoop() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
@@ -50,82 +52,58 @@ class CatalogRefresher {
   }
 
  private:
-  void Loop() {
-    auto next_full = std::chrono::steady_clock::now() + full_interval_;
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
-      lock.unlock();
-      const bool full = full_interval_.count() > 0 && std::chrono::steady_clock::now() >= next_full;
-      if (full) next_full = std::chrono::steady_clock::now() + full_interval_;
-      Status s = full ? catalog_.RefreshNow() : catalog_.CheckForChanges();
-      if (!s.ok()) std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;
-      lock.lock();
-    }
-  }
-
-  QuestionCatalog& catalog_;
-  const std::chrono::milliseconds interval_;
-  const std::chrono::milliseconds full_interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-// Refits the crowd model in the background: at start, then every `interval`
-// while this process records answers, and every `full_interval` whatever
-// happens (answers recorded by other instances or tools). Requests read
-// the latest fit; none waits for one.
-class CrowdRefitter {
- public:
-  CrowdRefitter(CrowdTruth& crowd, std::chrono::milliseconds interval, std::chrono::milliseconds full_interval)
-      : crowd_(crowd), interval_(interval), full_interval_(full_interval), thread_([this] { Loop(); }) {}
-  ~CrowdRefitter() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Loop() {
-    // Background work: the scheduler serves requests first.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
-    std::chrono::steady_clock::duration wait = Refit();
-    auto next_full = std::chrono::steady_clock::now() + full_interval_;
+  void Loop(std::chrono::steady_clock::duration wait, bool low_priority) {
+    if (low_priority) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, wait, [&] { return stop_; })) {
       lock.unlock();
-      wait = interval_;
-      const bool full = std::chrono::steady_clock::now() >= next_full;
-      if (full || crowd_.HasNewAnswers()) {
-        wait = Refit();
-        next_full = std::chrono::steady_clock::now() + full_interval_;
-      }
+      wait = step_();
       lock.lock();
     }
   }
-  // Refits and returns how long to wait before the next one: the interval,
-  // or 10 times as long as this refit took, so that refits take at most a
-  // tenth of a core however many answers there are.
-  std::chrono::steady_clock::duration Refit() {
-    const auto start = std::chrono::steady_clock::now();
-    if (Status s = crowd_.RefitNow(); !s.ok())
-      std::cerr << "truthbyte: crowd refit failed: " << s.message() << std::endl;
-    const auto took = std::chrono::steady_clock::now() - start;
-    return std::max<std::chrono::steady_clock::duration>(interval_, 10 * took);
-  }
 
-  CrowdTruth& crowd_;
-  const std::chrono::milliseconds interval_;
-  const std::chrono::milliseconds full_interval_;
+  const Step step_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
-  std::thread thread_;
+  std::thread thread_;  // last: starts once the rest is built
 };
+
+// Checks the store's question version every `interval` and reloads the
+// catalog when it moved (an import, an approval on another instance); and
+// reloads everything every `full_interval` (when not zero), for questions
+// written by other tools that do not move the version.
+BackgroundLoop::Step CatalogRefresh(QuestionCatalog& catalog, std::chrono::milliseconds interval,
+                                    std::chrono::milliseconds full_interval) {
+  return [&catalog, interval, full_interval,
+          next_full = std::chrono::steady_clock::now() + full_interval]() mutable -> std::chrono::steady_clock::duration {
+    const bool full = full_interval.count() > 0 && std::chrono::steady_clock::now() >= next_full;
+    if (full) next_full = std::chrono::steady_clock::now() + full_interval;
+    Status s = full ? catalog.RefreshNow() : catalog.CheckForChanges();
+    if (!s.ok()) std::cerr << "truthbyte: catalog refresh failed: " << s.message() << std::endl;
+    return interval;
+  };
+}
+
+// Refits the crowd model: at start, then every `interval` while this process
+// records answers, and every `full_interval` whatever happens (answers
+// recorded by other instances or tools). After a refit the next waits at
+// least 10 times as long as it took, so that refits take at most a tenth of
+// a core however many answers there are. Requests read the latest fit; none
+// waits for one.
+BackgroundLoop::Step CrowdRefit(CrowdTruth& crowd, std::chrono::milliseconds interval,
+                                std::chrono::milliseconds full_interval) {
+  // next_full starts at the clock's epoch: the first call refits.
+  return [&crowd, interval, full_interval,
+          next_full = std::chrono::steady_clock::time_point()]() mutable -> std::chrono::steady_clock::duration {
+    const auto start = std::chrono::steady_clock::now();
+    if (start < next_full && !crowd.HasNewAnswers()) return interval;
+    if (Status s = crowd.RefitNow(); !s.ok()) std::cerr << "truthbyte: crowd refit failed: " << s.message() << std::endl;
+    const auto end = std::chrono::steady_clock::now();
+    next_full = end + full_interval;
+    return std::max<std::chrono::steady_clock::duration>(interval, 10 * (end - start));
+  };
+}
 
 }  // namespace
 
@@ -189,9 +167,12 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   server_options.trusted_proxies = *trusted_proxies;
 
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)); };
-  CatalogRefresher refresher(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh));
-  std::optional<CrowdRefitter> refitter;
-  if (options.crowd_refit > 0) refitter.emplace(crowd, ms(options.crowd_refit), std::chrono::minutes(1));
+  BackgroundLoop refresher(ms(options.catalog_refresh), /*low_priority=*/false,
+                           CatalogRefresh(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh)));
+  std::optional<BackgroundLoop> refitter;
+  if (options.crowd_refit > 0)
+    refitter.emplace(std::chrono::milliseconds(0), /*low_priority=*/true,
+                     CrowdRefit(crowd, ms(options.crowd_refit), std::chrono::minutes(1)));
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",
