@@ -136,8 +136,6 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   QuestionCatalog catalog(store);
   if (Status s = catalog.RefreshNow(); !s.ok()) return Fail(s);
   AuthService auth(store, *secret, *salt);
-  GameService game(store, catalog, options.daily_window);
-  ProposalService proposals(store, catalog);
 
   ApiOptions api_options;
   api_options.cors_origins = options.cors_origins;
@@ -154,6 +152,9 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   CrowdAnalysisOptions crowd_options;
   crowd_options.label_prior = options.label_prior;
   CrowdTruth crowd(store, crowd_options);
+  GameService game(store, catalog, options.daily_window, options.crowd_refit > 0 ? &crowd : nullptr,
+                   options.label_prior);
+  ProposalService proposals(store, catalog);
   Api api(api_options,
           Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),
                         options.crowd_refit > 0 ? &crowd : nullptr},

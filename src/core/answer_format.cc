@@ -40,6 +40,7 @@ Result<Answer> ParseAnswerRecord(std::string_view line, double default_timestamp
   if (!answer || !answer->is_boolean()) return Status::InvalidArgument("answer must be true or false");
   a.answer = answer->get<bool>();
   a.timestamp = default_timestamp;
+  a.judgment = Judgment::kImported;
   if (const nlohmann::json* ts = Find(j, "timestamp"); ts && !ts->is_null()) {
     if (!ts->is_number() || ts->get<double>() < 0 || ts->get<double>() > 1e13)
       return Status::InvalidArgument("timestamp must be a non-negative number of seconds");

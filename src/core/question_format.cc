@@ -272,6 +272,19 @@ std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts 
   return JsonText(j);
 }
 
+std::string QuestionJsonWithoutAnswer(std::string_view question_json) {
+  // The key as QuestionToJson writes it, after "passage". Within a string
+  // value every quote is escaped, so this text is found only as the key.
+  for (std::string_view member : {std::string_view(",\"answer\":true"), std::string_view(",\"answer\":false")}) {
+    const std::size_t at = question_json.find(member);
+    if (at == std::string_view::npos) continue;
+    std::string out(question_json.substr(0, at));
+    out += question_json.substr(at + member.size());
+    return out;
+  }
+  return std::string(question_json);
+}
+
 std::string QuestionToJsonLine(const Question& q) {
   nlohmann::ordered_json j = QuestionToJson(q);
   j["created_at"] = q.created_at;

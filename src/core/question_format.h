@@ -40,5 +40,8 @@ struct QuestionParts {
 // `question_json` (a Question object as QuestionToJsonText writes it) with
 // only the optional parts asked for; the other keys keep their order.
 std::string QuestionJsonWithParts(std::string_view question_json, QuestionParts parts);
+// `question_json` (as QuestionToJsonText writes it) without its "answer"
+// (fetch-questions mode=label: the player answers before seeing the label).
+std::string QuestionJsonWithoutAnswer(std::string_view question_json);
 
 }  // namespace truthbyte

@@ -11,6 +11,26 @@ const char* SubmissionStatusName(SubmissionStatus s) {
   return "pending";
 }
 
+const char* JudgmentName(Judgment j) {
+  switch (j) {
+    case Judgment::kCounted: return "counted";
+    case Judgment::kImported: return "imported";
+    case Judgment::kDaily: return "daily";
+    case Judgment::kUnserved: return "unserved";
+    case Judgment::kTooFast: return "too_fast";
+    case Judgment::kOverRate: return "over_rate";
+  }
+  return "counted";
+}
+
+std::optional<Judgment> ParseJudgment(std::string_view name) {
+  for (int i = 0; i < kJudgmentKinds; ++i) {
+    const auto j = static_cast<Judgment>(i);
+    if (name == JudgmentName(j)) return j;
+  }
+  return std::nullopt;
+}
+
 std::optional<SubmissionStatus> ParseSubmissionStatus(const std::string& name) {
   if (name == "pending") return SubmissionStatus::kPending;
   if (name == "approved") return SubmissionStatus::kApproved;

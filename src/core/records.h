@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/civil_date.h"
@@ -14,6 +15,23 @@
 #include "core/scoring.h"
 
 namespace truthbyte {
+
+// Whether an answer is a human judgment the crowd model counts, and why
+// not (docs/CROWD.md, "Which answers are judgments"). Every answer is
+// recorded and scored the same way whatever its kind.
+enum class Judgment : std::uint8_t {
+  kCounted,   // an answer from play to a question served to the player
+  kImported,  // brought by an operator (import --what answers): trusted
+  kDaily,     // a daily-challenge answer: the same ten questions for everyone, shared socially
+  kUnserved,  // to a question never served to the player
+  kTooFast,   // given faster than a person reads a question
+  kOverRate,  // beyond the plausible number of judgments a player gives in an hour
+};
+inline constexpr int kJudgmentKinds = 6;
+const char* JudgmentName(Judgment j);
+std::optional<Judgment> ParseJudgment(std::string_view name);
+// Counted and imported answers are judgments; the others are kept out of the model.
+inline bool IsJudgment(Judgment j) { return j == Judgment::kCounted || j == Judgment::kImported; }
 
 // One player's answer to one question (the first one counts).
 struct Answer {
@@ -23,6 +41,7 @@ struct Answer {
   std::optional<bool> is_correct;  // empty when the question has no canonical answer
   double timestamp = 0;            // client time, seconds since the epoch
   std::optional<std::int64_t> response_time_ms;
+  Judgment judgment = Judgment::kCounted;
 };
 
 // One answered question of a daily challenge.

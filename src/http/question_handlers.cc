@@ -51,7 +51,7 @@ std::string FetchQuestionsBody(const FetchedQuestions& fetched, const std::strin
 HttpResponse Api::FetchQuestions(Context& ctx) {
   auto request = ReadFetchRequest(ctx.query);
   if (!request.ok()) return Error(ctx, request.error());
-  auto fetched = services_.game->FetchQuestions(request->category, request->difficulty, request->count);
+  auto fetched = services_.game->FetchQuestions(ctx.caller.user_id, *request);
   if (!fetched.ok()) return Error(ctx, fetched.error());
   metrics_.CountFetch(fetched->strategy);
   return Json(ctx, 200,
@@ -77,6 +77,10 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
   j["duplicates"] = result->duplicates;
   j["unknown_questions"] = result->unknown_questions;
   j["reliability"] = reliability ? nlohmann::ordered_json(*reliability) : nlohmann::ordered_json();
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (const AnswerOutcome& r : result->results)
+    results.push_back({{"question_id", r.question_id}, {"correct", r.correct}, {"label", r.label}});
+  j["results"] = std::move(results);
   return Json(ctx, 200, JsonText(j));
 }
 

@@ -117,6 +117,10 @@ Outcome<FetchRequest> ReadFetchRequest(const QueryParams& query) {
   if (auto it = query.find("category"); it != query.end() && !TrimWhitespace(it->second).empty())
     r.category = ToLowerAscii(TrimWhitespace(it->second));
   if (r.category.size() > 50) return ServiceError::InvalidParameter("category must be at most 50 characters");
+  if (auto it = query.find("mode"); it != query.end() && !it->second.empty()) {
+    if (it->second == "label") r.mode = FetchMode::kLabel;
+    else if (it->second != "random") return ServiceError::InvalidParameter("mode must be random or label");
+  }
   return r;
 }
 

@@ -31,13 +31,9 @@ Outcome<nlohmann::json> ParseBody(const std::string& body);
 // An integer parameter within [min, max], or `fallback` when absent.
 Outcome<int> IntParam(const QueryParams& query, const std::string& name, int min, int max, int fallback);
 
-// fetch-questions: category (default "general", lower-cased), difficulty
-// (0 for any), num_questions or its alias count.
-struct FetchRequest {
-  std::string category;
-  int difficulty = 0;
-  int count = kDefaultFetchQuestions;
-};
+// fetch-questions (GameService's FetchRequest): category (default
+// "general", lower-cased), difficulty (0 for any), num_questions or its
+// alias count, mode (random or label).
 Outcome<FetchRequest> ReadFetchRequest(const QueryParams& query);
 
 // A list of answers (1 to 100). The token decides who answers: an answer's

@@ -6,6 +6,14 @@
 
 namespace truthbyte {
 
+int EmpiricalDifficulty(double share_right) {
+  if (share_right >= 0.9) return 1;
+  if (share_right >= 0.75) return 2;
+  if (share_right >= 0.6) return 3;
+  if (share_right >= 0.45) return 4;
+  return 5;
+}
+
 Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& options) {
   CrowdAnalysis analysis;
   CrowdAnswers crowd;
@@ -24,6 +32,10 @@ Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& opt
   // ScanAnswers visits by user, so each player's answers are consecutive.
   std::unordered_map<std::string, std::uint32_t> player_index;
   TB_RETURN_IF_ERROR(store.ScanAnswers([&](const Answer& a) {
+    if (!IsJudgment(a.judgment)) {
+      ++analysis.excluded[static_cast<int>(a.judgment)];
+      return Status::Ok();
+    }
     auto q = question_index.find(a.question_id);
     if (q == question_index.end()) {
       ++analysis.unknown_question_answers;
@@ -61,6 +73,19 @@ Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& opt
     j.specificity = fit.specificity[p];
     j.reliability = PlayerReliability(j.sensitivity, j.specificity);
   }
+  // Empirical difficulty: how often the players who know what they are
+  // doing give the crowd's answer, each weighted by how far above chance
+  // they are (2 reliability - 1; random and backward players weigh 0).
+  std::vector<double> right(analysis.questions.size(), 0.0), weight(analysis.questions.size(), 0.0);
+  for (std::size_t i = 0; i < crowd.size(); ++i) {
+    const double w = std::max(0.0, 2.0 * analysis.players[crowd.player[i]].reliability - 1.0);
+    const std::uint32_t q = crowd.question[i];
+    const bool truth = fit.p_true[q] >= 0.5;
+    weight[q] += w;
+    right[q] += (crowd.says_true[i] != 0) == truth ? w : 0.0;
+  }
+  for (std::size_t q = 0; q < analysis.questions.size(); ++q)
+    if (weight[q] > 0) analysis.questions[q].empirical_difficulty = EmpiricalDifficulty(right[q] / weight[q]);
   return analysis;
 }
 

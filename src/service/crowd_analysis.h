@@ -3,6 +3,7 @@
 // Reads the store only; thread-compatible (one analysis per call).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct QuestionJudgment {
   int answers = 0;
   int true_votes = 0;
   bool disputed = false;
+  // 1 (nearly every reliable player gets it right) to 5 (most get it
+  // wrong); 0 when no answer of a reliable player is known.
+  int empirical_difficulty = 0;
 };
 
 struct PlayerJudgment {
@@ -44,11 +48,17 @@ struct CrowdAnalysis {
   std::vector<PlayerJudgment> players;      // by user id
   std::size_t answers = 0;                  // the answers the fit used
   std::size_t unknown_question_answers = 0;  // answers to questions no longer in the store
+  // The answers kept out of the model, by Judgment (daily, unserved, ...).
+  std::array<std::size_t, kJudgmentKinds> excluded{};
   int iterations = 0;
   bool converged = false;
   double seconds = 0;  // the fit's wall time
   int disputed = 0;
 };
+
+// The difficulty (1-5) of a question that reliable players answer as the
+// crowd does `share_right` of the time (weighted by reliability).
+int EmpiricalDifficulty(double share_right);
 
 // Reads the questions and the answers (ScanQuestions, ScanAnswers) and fits.
 Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& options = {});

@@ -22,28 +22,66 @@ ServiceError DailySubmissionDateError(const CivilDate& today) {
   return ServiceError::InvalidParameter("daily answers can only be submitted for today (" + today.ToString() + ")");
 }
 
-Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& category, int difficulty, int count) {
+Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id, const FetchRequest& request) {
+  const std::string& category = request.category;
+  const int difficulty = request.difficulty;
+  const auto count = static_cast<std::size_t>(request.count);
+  const bool label_mode = request.mode == FetchMode::kLabel;
   FetchedQuestions result;
   result.snapshot = catalog_.Current();
-  for (const auto* entry : result.snapshot->Sample(category, difficulty, static_cast<std::size_t>(count), tls_rng))
-    result.question_json.emplace_back(entry->json);
-  if (!result.question_json.empty()) return result;
+  // Mode random keeps playing through a store outage, from the catalog,
+  // without knowing what the player answered; mode label cannot promise
+  // unanswered questions then and fails.
+  const QuestionCatalog::Snapshot& snapshot = *result.snapshot;
+  auto answered = answered_.SeenIn(user_id, snapshot, /*fresh=*/label_mode);
+  if (!answered.ok()) {
+    if (label_mode) return ServiceError::FromStatus(answered.status());
+    answered = std::make_shared<const std::vector<std::uint32_t>>();
+  }
+  const std::vector<std::uint32_t>& seen = **answered;
+  if (const std::vector<std::uint32_t>* pool = snapshot.Pool(category, difficulty); pool && !pool->empty()) {
+    if (label_mode) {
+      for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, tls_rng))
+        result.owned_json.push_back(QuestionJsonWithoutAnswer(entry->json));
+      for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
+      if (result.question_json.empty())
+        return ServiceError::NotFound("you have answered every question in category \"" + category + "\"" +
+                                      (difficulty ? " with difficulty " + std::to_string(difficulty) : ""));
+      return result;
+    }
+    for (const auto* entry : snapshot.Sample(category, difficulty, count, tls_rng, seen))
+      result.question_json.emplace_back(entry->json);
+    return result;
+  }
 
   auto found = store_.QueryCategoryIndex(category, difficulty ? std::optional<int>(difficulty) : std::nullopt);
   if (!found.ok()) return ServiceError::FromStatus(found.status());
   result.strategy = found->strategy == QueryStrategy::kScanFallback ? "scan" : "category_index";
+  // Unanswered first (the answered ones only in mode random, at the end).
   std::vector<std::string>& pool = found->ids;
-  const std::size_t n = std::min(pool.size(), static_cast<std::size_t>(count));
-  for (std::size_t i = 0; i < n; ++i) std::swap(pool[i], pool[i + tls_rng.Below(pool.size() - i)]);
+  auto answered_ids = store_.AnsweredQuestionIds(user_id);
+  if (!answered_ids.ok()) return ServiceError::FromStatus(answered_ids.status());
+  auto unanswered_end = std::stable_partition(pool.begin(), pool.end(), [&](const std::string& id) {
+    return !std::binary_search(answered_ids->begin(), answered_ids->end(), id);
+  });
+  const std::size_t unanswered = static_cast<std::size_t>(unanswered_end - pool.begin());
+  if (label_mode) pool.resize(unanswered);
+  const std::size_t n = std::min(pool.size(), count);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t part_end = i < unanswered ? unanswered : pool.size();
+    std::swap(pool[i], pool[i + tls_rng.Below(part_end - i)]);
+  }
   pool.resize(n);
   auto questions = store_.GetQuestions(pool);
   if (!questions.ok()) return ServiceError::FromStatus(questions.status());
-  for (const Question& q : *questions) result.owned_json.push_back(QuestionToJsonText(q));
+  for (const Question& q : *questions)
+    result.owned_json.push_back(label_mode ? QuestionJsonWithoutAnswer(QuestionToJsonText(q)) : QuestionToJsonText(q));
   for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
   if (result.question_json.empty()) {
-    return ServiceError::NotFound(difficulty ? "no questions in category \"" + category + "\" with difficulty " +
-                                                   std::to_string(difficulty)
-                                             : "no questions in category \"" + category + "\"");
+    return ServiceError::NotFound(std::string(label_mode && !found->ids.empty() ? "you have answered every question"
+                                                                                  : "no questions") +
+                                  " in category \"" + category + "\"" +
+                                  (difficulty ? " with difficulty " + std::to_string(difficulty) : ""));
   }
   return result;
 }
@@ -61,6 +99,7 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
       ++result.unknown_questions;
       continue;
     }
+    result.results.push_back({in.question_id, in.answer == entry->answer, entry->answer});
     Answer a;
     a.user_id = user_id;
     a.question_id = in.question_id;
@@ -72,6 +111,12 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
   }
   auto recorded = store_.RecordAnswers(known, FormatTimestampMs(now_ms));
   if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
+  if (recorded->recorded > 0) {
+    std::vector<std::string> ids;
+    ids.reserve(known.size());
+    for (const Answer& a : known) ids.push_back(a.question_id);
+    answered_.Add(user_id, ids, *snapshot);
+  }
   result.recorded = recorded->recorded;
   result.duplicates = recorded->duplicates;
   if (auto it = recorded->totals.find(user_id); it != recorded->totals.end()) {
@@ -263,7 +308,7 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
     const bool correct = a.answer == truth;
     progress.correct_count += correct;
     progress.answers.push_back({a.question_id, a.answer, correct, a.timestamp});
-    dataset.push_back({user_id, a.question_id, a.answer, correct, a.timestamp, a.response_time_ms});
+    dataset.push_back({user_id, a.question_id, a.answer, correct, a.timestamp, a.response_time_ms, Judgment::kDaily});
   }
   progress.total_questions = static_cast<int>(answers.size());
   DailySubmissionResult result;
@@ -275,12 +320,16 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   result.streak = AdvanceStreak(day->streak, date, result.score.streak_eligible);
 
   const std::string now_iso = FormatTimestampMs(now_ms);
-  // The answers are human judgments like any other (first answer wins),
-  // stored with the day in one call: the day is never kept without them.
+  // The answers are stored with the day in one call (the day is never kept
+  // without them), first answer wins, as "daily": the crowd model leaves
+  // them out (docs/CROWD.md).
   Status s = store_.CompleteDailyChallenge(user_id, progress, result.streak.state, dataset, now_iso);
   if (s.code() == StatusCode::kConditionFailed)
     return ServiceError::Of(ErrorCode::kAlreadyCompleted, "the daily challenge of " + challenge->date + " is already completed");
   if (!s.ok()) return ServiceError::FromStatus(s);
+  std::vector<std::string> ids;
+  for (const Answer& a : dataset) ids.push_back(a.question_id);
+  answered_.Add(user_id, ids, *snapshot);
   return result;
 }
 

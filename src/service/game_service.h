@@ -17,6 +17,8 @@
 #include "core/daily_challenge.h"
 #include "core/records.h"
 #include "core/scoring.h"
+#include "service/adaptive_choice.h"
+#include "service/answered_questions.h"
 #include "service/question_catalog.h"
 #include "service/service_error.h"
 #include "store/store.h"
@@ -36,6 +38,17 @@ struct FetchedQuestions {
   std::string strategy = "catalog";
 };
 
+// How fetch-questions chooses: at random (the deployed client's shape, the
+// answer included), or for the labels (AdaptiveChoice; no answer sent).
+enum class FetchMode { kRandom, kLabel };
+
+struct FetchRequest {
+  std::string category = "general";
+  int difficulty = 0;  // 0: any
+  int count = kDefaultFetchQuestions;
+  FetchMode mode = FetchMode::kRandom;
+};
+
 struct AnswerInput {
   std::string question_id;
   bool answer = false;
@@ -43,7 +56,15 @@ struct AnswerInput {
   std::optional<std::int64_t> response_time_ms;
 };
 
+// One answer's outcome, for a client that did not have the label.
+struct AnswerOutcome {
+  std::string question_id;
+  bool correct = false;
+  bool label = false;
+};
+
 struct AnswerSubmissionResult {
+  std::vector<AnswerOutcome> results;  // the known questions', in the order given
   int recorded = 0;
   int duplicates = 0;
   int unknown_questions = 0;
@@ -95,14 +116,22 @@ class GameService {
  public:
   // Past days are frozen (stored) only within `daily_window_days` of today
   // (ClassifyUnstoredDay); a day before the first stored challenge is 400.
-  GameService(Store& store, QuestionCatalog& catalog, int daily_window_days = kDefaultDailyWindowDays)
-      : store_(store), catalog_(catalog), daily_window_days_(daily_window_days) {}
+  // `crowd` (may be null) orders mode=label; `label_prior` is its model's.
+  GameService(Store& store, QuestionCatalog& catalog, int daily_window_days = kDefaultDailyWindowDays,
+              const CrowdTruth* crowd = nullptr, double label_prior = 0.9)
+      : store_(store),
+        catalog_(catalog),
+        daily_window_days_(daily_window_days),
+        answered_(store),
+        adaptive_(crowd, label_prior) {}
 
-  // `difficulty` 0 means any. Served from the catalog; a category (or
-  // difficulty) the catalog does not have is asked of the store's category
-  // index (with its scan fallback), so questions written by other tools
-  // appear before the next catalog refresh. 404 when there are none.
-  Outcome<FetchedQuestions> FetchQuestions(const std::string& category, int difficulty, int count);
+  // Questions for `user_id`, those they have not answered first (mode
+  // random), or only those (mode label, neediest first: AdaptiveChoice).
+  // Served from the catalog; a category (or difficulty) the catalog does not
+  // have is asked of the store's category index (with its scan fallback),
+  // so questions written by other tools appear before the next catalog
+  // refresh. 404 when there are none.
+  Outcome<FetchedQuestions> FetchQuestions(const std::string& user_id, const FetchRequest& request);
   Outcome<AnswerSubmissionResult> SubmitAnswers(const std::string& user_id, const std::vector<AnswerInput>& answers,
                                                 std::int64_t now_ms);
   Outcome<DailyView> FetchDaily(const std::string& user_id, const CivilDate& date, const CivilDate& today,
@@ -139,6 +168,8 @@ class GameService {
   Store& store_;
   QuestionCatalog& catalog_;
   const int daily_window_days_;
+  AnsweredQuestions answered_;
+  AdaptiveChoice adaptive_;
   mutable std::mutex daily_mu_;
   bool first_day_known_ = false;
   std::optional<std::string> first_day_;  // under daily_mu_, once known

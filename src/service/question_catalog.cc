@@ -74,18 +74,37 @@ std::vector<std::string> QuestionCatalog::Snapshot::DailyPoolIds() const {
   return ids;
 }
 
+const std::vector<std::uint32_t>* QuestionCatalog::Snapshot::Pool(const std::string& category, int difficulty) const {
+  auto it = by_category.find(category);
+  if (it == by_category.end() || difficulty < 0 || difficulty > 5) return nullptr;
+  return &it->second[static_cast<std::size_t>(difficulty)];
+}
+
+std::vector<std::uint32_t> QuestionCatalog::Snapshot::IndexesOf(std::span<const std::string> ids) const {
+  std::vector<std::uint32_t> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids)
+    if (const Entry* e = Find(id)) out.push_back(static_cast<std::uint32_t>(e - entries.data()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(const std::string& category,
                                                                              int difficulty, std::size_t n,
-                                                                             SplitMix64& rng) const {
+                                                                             SplitMix64& rng,
+                                                                             std::span<const std::uint32_t> seen) const {
   std::vector<const Entry*> out;
-  auto it = by_category.find(category);
-  if (it == by_category.end() || difficulty < 0 || difficulty > 5) return out;
-  const std::vector<std::uint32_t>& pool = it->second[static_cast<std::size_t>(difficulty)];
+  const std::vector<std::uint32_t>* pool_ptr = Pool(category, difficulty);
+  if (!pool_ptr) return out;
+  const std::vector<std::uint32_t>& pool = *pool_ptr;
   const std::size_t m = pool.size();
   n = std::min(n, m);
   out.reserve(n);
-  if (n * 4 < m) {
-    // Few from many: draw and reject repeats (n is at most 20).
+  auto is_seen = [&](std::uint32_t index) { return std::binary_search(seen.begin(), seen.end(), index); };
+  if (n * 4 < m && seen.size() * 2 < m) {
+    // Few from many: draw and reject repeats and seen ones (n is at most
+    // 20; at most half the pool is seen, so a draw is new at least half
+    // the time).
     std::vector<std::uint32_t> picked;
     picked.reserve(n);
     // "general" at any difficulty lists every entry in order: draw the
@@ -94,17 +113,26 @@ std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(con
     while (picked.size() < n) {
       const std::uint64_t draw = rng.Below(m);
       const std::uint32_t index = every_entry ? static_cast<std::uint32_t>(draw) : pool[draw];
-      if (std::find(picked.begin(), picked.end(), index) != picked.end()) continue;
+      if (std::find(picked.begin(), picked.end(), index) != picked.end() || is_seen(index)) continue;
       picked.push_back(index);
       out.push_back(&entries[index]);
     }
     return out;
   }
-  // Many of few: partial Fisher-Yates over a copy.
-  std::vector<std::uint32_t> copy = pool;
+  // Many of few, or mostly seen: the unseen ones, then the seen ones, each
+  // part shuffled (partial Fisher-Yates) as far as it is needed.
+  std::vector<std::uint32_t> order;
+  order.reserve(m);
+  for (std::uint32_t index : pool)
+    if (!is_seen(index)) order.push_back(index);
+  const std::size_t unseen = order.size();
+  if (unseen < n)
+    for (std::uint32_t index : pool)
+      if (is_seen(index)) order.push_back(index);
   for (std::size_t i = 0; i < n; ++i) {
-    std::swap(copy[i], copy[i + rng.Below(m - i)]);
-    out.push_back(&entries[copy[i]]);
+    const std::size_t part_end = i < unseen ? unseen : m;
+    std::swap(order[i], order[i + rng.Below(part_end - i)]);
+    out.push_back(&entries[order[i]]);
   }
   return out;
 }

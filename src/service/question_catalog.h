@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -79,10 +80,17 @@ class QuestionCatalog {
     bool HasNormalisedText(std::string_view normalised) const;
     // The ids of the daily pool, as SelectDailyQuestions takes them.
     std::vector<std::string> DailyPoolIds() const;
+    // The entry indexes of `category` at `difficulty` (0 for any), in id
+    // order; null when the catalog has none.
+    const std::vector<std::uint32_t>* Pool(const std::string& category, int difficulty) const;
     // Up to `n` distinct entries of `category` (and `difficulty`, 0 for any),
-    // uniformly at random. Empty when the category has none.
-    std::vector<const Entry*> Sample(const std::string& category, int difficulty, std::size_t n,
-                                     SplitMix64& rng) const;
+    // uniformly at random, those not in `seen` (sorted entry indexes: the
+    // player's answered questions) first; the seen ones fill up only what
+    // the others cannot. Empty when the category has none.
+    std::vector<const Entry*> Sample(const std::string& category, int difficulty, std::size_t n, SplitMix64& rng,
+                                     std::span<const std::uint32_t> seen = {}) const;
+    // The sorted entry indexes of those of `ids` the catalog has.
+    std::vector<std::uint32_t> IndexesOf(std::span<const std::string> ids) const;
   };
 
   explicit QuestionCatalog(Store& store) : store_(store) {}

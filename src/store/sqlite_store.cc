@@ -363,11 +363,12 @@ class SqliteStore final : public Store {
   Status InsertAnswers(std::span<const Answer> answers, const std::string& now_iso, AnswerBatchResult* result) {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> tallies;  // user -> (total, correct)
     for (const Answer& a : answers) {
-      Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(user_id, question_id) DO NOTHING"));
+      Query q(Prepare("INSERT INTO answers(user_id, question_id, answer, is_correct, timestamp, response_time_ms, judgment) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(user_id, question_id) DO NOTHING"));
       q.Bind(1, a.user_id).Bind(2, a.question_id).Bind(3, a.answer).Bind(5, a.timestamp);
       if (a.is_correct) q.Bind(4, *a.is_correct); else q.BindNull(4);
       if (a.response_time_ms) q.Bind(6, *a.response_time_ms); else q.BindNull(6);
+      if (a.judgment != Judgment::kCounted) q.Bind(7, std::string(JudgmentName(a.judgment))); else q.BindNull(7);
       TB_RETURN_IF_ERROR(Check(q.Step(), "record an answer"));
       auto& tally = tallies[a.user_id];
       if (sqlite3_changes(db_) == 0) {
@@ -394,8 +395,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
     std::lock_guard lock(mu_);
-    Query q(Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                    "WHERE question_id = ?1 ORDER BY user_id"));
+    Query q(Prepare("SELECT " TB_ANSWER_COLUMNS " FROM answers WHERE question_id = ?1 ORDER BY user_id"));
     q.Bind(1, question_id);
     std::vector<Answer> out;
     int rc;
@@ -408,13 +408,20 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::vector<std::string>> AnsweredQuestionIds(const std::string& user_id) override {
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT question_id FROM answers WHERE user_id = ?1 ORDER BY question_id"));
+    q.Bind(1, user_id);
+    return CollectStrings(*reader, q, "read a player's answered questions");
+  }
+
   Status ScanAnswers(const Visitor<Answer>& visit) override {
     // On the thread's read connection: one snapshot of the table, and the
     // writes of the request path go on meanwhile (a crowd refit, an export).
     auto reader = Reader();
     if (!reader.ok()) return reader.status();
-    Query q(reader->Prepare("SELECT user_id, question_id, answer, is_correct, timestamp, response_time_ms FROM answers "
-                            "ORDER BY user_id, question_id"));
+    Query q(reader->Prepare("SELECT " TB_ANSWER_COLUMNS " FROM answers ORDER BY user_id, question_id"));
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
       Answer a;

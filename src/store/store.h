@@ -190,6 +190,9 @@ class Store {
   // The answers to one question, by user id (the question_id index). On
   // DynamoDB the index is a global secondary index: eventually consistent.
   virtual Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) = 0;
+  // The ids of the questions a user has answered, in byte order (on the
+  // request path: fetch-questions serves unanswered questions first).
+  virtual Result<std::vector<std::string>> AnsweredQuestionIds(const std::string& user_id) = 0;
   // The user with its history; nullopt when unknown.
   virtual Result<std::optional<User>> GetUser(const std::string& user_id) = 0;
   // The user's streak and result of `date` (YYYY-MM-DD), as GetUser would

@@ -2,6 +2,7 @@
 // background while answers arrive, and each player's reliability shows in
 // their profile and in the submit-answers reply.
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -47,6 +48,42 @@ TEST(CrowdTruthTest, AReliablePlayerAndARandomOneAreToldApartWhileTheyPlay) {
   EXPECT_GT(good_reliability, 0.8);
   EXPECT_NEAR(coin_reliability, 0.5, 0.2);
   EXPECT_GT(good_reliability, coin_reliability + 0.2);
+  server.Stop();
+}
+
+// mode=label over the wire: no answer sent, never a question the player
+// answered, and the outcome comes back with the submission; mode random
+// stops re-serving answered questions.
+TEST(CrowdTruthTest, LabelModeHidesTheAnswerAndNeverRepeatsAQuestion) {
+  TempDir dir;
+  ServerProcess server(dir.File("label.db"));
+  Player p(server.port());
+  std::set<std::string> answered;
+  for (int round = 0; round < 3; ++round) {
+    const json fetched = p.GetOk("/v1/fetch-questions?mode=label&num_questions=20");
+    ASSERT_FALSE(fetched["questions"].empty());
+    json answers = json::array();
+    for (const json& q : fetched["questions"]) {
+      EXPECT_FALSE(q.contains("answer")) << q.dump();
+      EXPECT_TRUE(answered.insert(q["id"].get<std::string>()).second) << "served again: " << q["id"];
+      answers.push_back({{"question_id", q["id"]}, {"answer", true}});
+    }
+    const json reply = p.PostJson("/v1/submit-answers", answers).Json();
+    ASSERT_EQ(reply["results"].size(), answers.size()) << reply.dump();
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      EXPECT_EQ(reply["results"][i]["question_id"], answers[i]["question_id"]);
+      EXPECT_EQ(reply["results"][i]["correct"], reply["results"][i]["label"]) << "answered true";
+    }
+  }
+  // Random mode: 7 of the questions not answered yet.
+  const json random = p.GetOk("/v1/fetch-questions?num_questions=7");
+  for (const json& q : random["questions"]) {
+    EXPECT_TRUE(q.contains("answer"));
+    EXPECT_EQ(answered.count(q["id"].get<std::string>()), 0u) << q["id"];
+  }
+  HttpResult bad = p.Get("/v1/fetch-questions?mode=wrong");
+  EXPECT_EQ(400, bad.status);
+  EXPECT_EQ("invalid_parameter", bad.Json()["error_code"]);
   server.Stop();
 }
 

@@ -34,6 +34,7 @@ class ThrowingStore final : public Store {
   Result<AnswerBatchResult> RecordAnswers(std::span<const Answer> answers, const std::string& now_iso) override { throw std::runtime_error("the store threw"); }
   Status ScanAnswers(const Visitor<Answer>& visit) override { throw std::runtime_error("the store threw"); }
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override { throw std::runtime_error("the store threw"); }
+  Result<std::vector<std::string>> AnsweredQuestionIds(const std::string& user_id) override { throw std::runtime_error("the store threw"); }
   Result<std::optional<User>> GetUser(const std::string& user_id) override { throw std::runtime_error("the store threw"); }
   Status CompleteDailyChallenge(const std::string& user_id, const DailyProgress& progress, const StreakState& streak, std::span<const Answer> answers, const std::string& now_iso) override { throw std::runtime_error("the store threw"); }
   Status ScanUsers(const Visitor<User>& visit) override { throw std::runtime_error("the store threw"); }

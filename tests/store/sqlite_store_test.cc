@@ -31,6 +31,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::Pair;
 using ::testing::SizeIs;
 
 // A plain sqlite3 connection, as an operator with the sqlite3 shell has.
@@ -222,7 +223,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
     RawDb raw(path_);
     // What version 1 had and later versions do not, and not what they add.
     raw.Exec("CREATE INDEX questions_normalised_index ON questions(normalised_question); DROP TABLE daily_results; "
-             "PRAGMA user_version = 1;");
+             "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 1;");
   }
   auto store = Open();
   RawDb raw(path_);
@@ -309,7 +310,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {
     raw.Exec("DROP TABLE daily_results; "
              "INSERT INTO users(user_id, created_at, last_active, daily_progress) VALUES "
              "('empty', 'x', 'x', '{}'), ('broken', 'x', 'x', 'not json'), ('list', 'x', 'x', '[1,2]'); "
-             "PRAGMA user_version = 2;");
+             "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 2;");
   }
   auto store = Open();
   RawDb raw(path_);
@@ -341,7 +342,8 @@ TEST_F(SqliteStoreTest, OpeningAVersion3StoreRefoldsThePendingProposals) {
     RawDb raw(path_);
     // What version 3 stored for a full-width question: case folded in ASCII only.
     raw.Exec("UPDATE submitted_questions SET question = '" + fullwidth +
-             "', normalised_question = 'ï¼©s the sky blueï¼' WHERE id = 's1'; PRAGMA user_version = 3;");
+             "', normalised_question = 'ï¼©s the sky blueï¼' WHERE id = 's1'; "
+             "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 3;");
   }
   auto store = Open();
   RawDb raw(path_);
@@ -350,6 +352,43 @@ TEST_F(SqliteStoreTest, OpeningAVersion3StoreRefoldsThePendingProposals) {
   EXPECT_TRUE(Must(store->PendingSubmissionWithText(NormaliseQuestionText("Is the sky blue?"))));
   EXPECT_EQ(raw.One("SELECT normalised_question FROM submitted_questions WHERE id = 's2'"),
             NormaliseQuestionText(MakeSubmission("s2", "bob", "x").question));
+}
+
+// Version 5 adds each answer's judgment; the answers of a completed daily
+// challenge (the same question at the same time) become "daily", and the
+// same question answered earlier in arcade play stays counted.
+TEST_F(SqliteStoreTest, OpeningAVersion4StoreMarksTheDailyAnswers) {
+  DailyProgress day;
+  day.date = "2024-03-01";
+  day.correct_count = 1;
+  day.total_questions = 2;
+  day.score = 50;
+  day.rank = "D";
+  day.answers = {{"q1", true, true, 1709251200.5}, {"q2", false, false, 1709251201.5}};
+  day.completed_at = "2024-03-01T09:00:00.000Z";
+  {
+    auto store = Open();
+    Must(store->RecordAnswers(std::vector<Answer>{{"u1", "q2", false, false, 1000.0, std::nullopt},
+                                                  {"u1", "q3", true, true, 1001.0, std::nullopt}},
+                              "2024-02-01T00:00:00.000Z"));
+    const std::vector<Answer> answers = {{"u1", "q1", true, true, 1709251200.5, std::nullopt},
+                                         {"u1", "q2", false, false, 1709251201.5, std::nullopt}};
+    ASSERT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{1, 1, CivilDate::Parse("2024-03-01")}, answers,
+                                              "2024-03-01T09:00:00.000Z"),
+                IsOk());
+  }
+  {
+    RawDb raw(path_);
+    raw.Exec("ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 4;");
+  }
+  auto store = Open();
+  std::map<std::string, Judgment> judgments;
+  Must(store->ScanAnswers([&](const Answer& a) {
+    judgments[a.question_id] = a.judgment;
+    return Status::Ok();
+  }));
+  EXPECT_THAT(judgments, ElementsAre(Pair("q1", Judgment::kDaily), Pair("q2", Judgment::kCounted),
+                                     Pair("q3", Judgment::kCounted)));
 }
 
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {

@@ -612,15 +612,15 @@ TEST_P(StoreConformanceTest, RecordAnswersKeepsTheFirstAnswerAndCountsOnlyRecord
   }),
               IsOk());
   EXPECT_THAT(all, UnorderedElementsAre(FieldsAre("u1", "q1", true, std::optional<bool>(true), 1700000000.25,
-                                                  std::optional<std::int64_t>(1500)),
+                                                  std::optional<std::int64_t>(1500), Judgment::kCounted),
                                         FieldsAre("u1", "q2", false, std::optional<bool>(false), 1700000001.5,
-                                                  std::optional<std::int64_t>()),
+                                                  std::optional<std::int64_t>(), Judgment::kCounted),
                                         FieldsAre("u1", "q3", true, std::optional<bool>(), 1700000002.0,
-                                                  std::optional<std::int64_t>(900)),
+                                                  std::optional<std::int64_t>(900), Judgment::kCounted),
                                         FieldsAre("u1", "q4", true, std::optional<bool>(true), 1800000001.0,
-                                                  std::optional<std::int64_t>()),
+                                                  std::optional<std::int64_t>(), Judgment::kCounted),
                                         FieldsAre("u2", "q1", true, std::optional<bool>(true), 1700000003.0,
-                                                  std::optional<std::int64_t>())));
+                                                  std::optional<std::int64_t>(), Judgment::kCounted)));
 }
 
 TEST_P(StoreConformanceTest, ADuplicateWithinOneBatchIsADuplicate) {
@@ -837,6 +837,40 @@ TEST_P(StoreConformanceTest, GetUserDayIsTheStreakAndThatDaysResult) {
   EXPECT_EQ(uncounted.streak.current, 0);
 }
 
+// Each kind of judgment is kept with its answer (NULL/absent is "counted").
+TEST_P(StoreConformanceTest, AnAnswerKeepsItsJudgment) {
+  std::vector<Answer> batch;
+  for (int i = 0; i < kJudgmentKinds; ++i) {
+    Answer a = MakeAnswer("u7", "q" + std::to_string(i), true, true, 10.0 + i);
+    a.judgment = static_cast<Judgment>(i);
+    batch.push_back(a);
+  }
+  EXPECT_EQ(Must(store().RecordAnswers(batch, "2024-01-01T00:00:00.000Z")).recorded, kJudgmentKinds);
+  auto other = OpenHandle();
+  std::vector<Judgment> seen;
+  Must(other->ScanAnswers([&](const Answer& a) {
+    seen.push_back(a.judgment);
+    return Status::Ok();
+  }));
+  EXPECT_THAT(seen, ElementsAre(Judgment::kCounted, Judgment::kImported, Judgment::kDaily, Judgment::kUnserved,
+                                Judgment::kTooFast, Judgment::kOverRate));
+  EXPECT_EQ(Must(other->AnswersForQuestion("q2"))[0].judgment, Judgment::kDaily);
+}
+
+// What fetch-questions needs to serve unanswered questions first.
+TEST_P(StoreConformanceTest, AnsweredQuestionIdsAreThePlayersOwnInByteOrder) {
+  Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u8", "q2", true, true, 1.0),
+                                                 MakeAnswer("u8", "q10", false, false, 2.0),
+                                                 MakeAnswer("u9", "q3", true, true, 3.0)},
+                             "2024-01-01T00:00:00.000Z"));
+  auto other = OpenHandle();
+  for (Store* s : {&store(), other.get()}) {
+    EXPECT_THAT(Must(s->AnsweredQuestionIds("u8")), ElementsAre("q10", "q2"));
+    EXPECT_THAT(Must(s->AnsweredQuestionIds("u9")), ElementsAre("q3"));
+    EXPECT_THAT(Must(s->AnsweredQuestionIds("nobody")), IsEmpty());
+  }
+}
+
 // The question_id index: a question's answers, by user, on any handle.
 TEST_P(StoreConformanceTest, AnswersForQuestionFindsEveryAnswerToIt) {
   Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u2", "q1", true, true, 1.5, 700),
@@ -847,11 +881,11 @@ TEST_P(StoreConformanceTest, AnswersForQuestionFindsEveryAnswerToIt) {
   auto other = OpenHandle();
   for (Store* s : {&store(), other.get()}) {
     EXPECT_THAT(Must(s->AnswersForQuestion("q1")),
-                ElementsAre(FieldsAre("u1", "q1", false, std::optional<bool>(), 3.0, std::optional<std::int64_t>()),
+                ElementsAre(FieldsAre("u1", "q1", false, std::optional<bool>(), 3.0, std::optional<std::int64_t>(), Judgment::kCounted),
                             FieldsAre("u2", "q1", true, std::optional<bool>(true), 1.5,
-                                      std::optional<std::int64_t>(700)),
+                                      std::optional<std::int64_t>(700), Judgment::kCounted),
                             FieldsAre("u3", "q1", true, std::optional<bool>(true), 4.0,
-                                      std::optional<std::int64_t>())));
+                                      std::optional<std::int64_t>(), Judgment::kCounted)));
     EXPECT_THAT(Must(s->AnswersForQuestion("q2")), SizeIs(1));
     EXPECT_THAT(Must(s->AnswersForQuestion("q9")), IsEmpty());
   }

@@ -508,6 +508,7 @@ class DynamoDbStore final : public Store {
                    {"timestamp", a.timestamp}};
       if (a.is_correct) item["is_correct"] = *a.is_correct;
       if (a.response_time_ms) item["response_time_ms"] = *a.response_time_ms;
+      if (a.judgment != Judgment::kCounted) item["judgment"] = JudgmentName(a.judgment);
       Status s = PutIfAbsent(Table("answers"), item, "user_id");
       auto& tally = tallies[a.user_id];
       if (s.code() == StatusCode::kConditionFailed) {
@@ -550,6 +551,8 @@ class DynamoDbStore final : public Store {
     a.timestamp = item.contains("timestamp") && item["timestamp"].is_number() ? item["timestamp"].get<double>() : 0;
     if (item.contains("response_time_ms") && item["response_time_ms"].is_number())
       a.response_time_ms = Int(item, "response_time_ms");
+    if (auto j = item.find("judgment"); j != item.end() && j->is_string())
+      a.judgment = ParseJudgment(j->get<std::string>()).value_or(Judgment::kCounted);
     return a;
   }
 
@@ -575,6 +578,21 @@ class DynamoDbStore final : public Store {
     }));
     std::sort(out.begin(), out.end(), AnswerKeyLess);
     return out;
+  }
+
+  Result<std::vector<std::string>> AnsweredQuestionIds(const std::string& user_id) override {
+    std::vector<std::string> ids;
+    json request = {{"TableName", Table("answers")},
+                    {"KeyConditionExpression", "user_id = :u"},
+                    {"ProjectionExpression", "question_id"},
+                    {"ConsistentRead", true},
+                    {"ExpressionAttributeValues", {{":u", ToAttributeValue(user_id)}}}};
+    TB_RETURN_IF_ERROR(Paginate("Query", std::move(request), -1, [&](const json& item) {
+      ids.push_back(Str(item, "question_id"));
+      return Status::Ok();
+    }));
+    // The sort key's order is DynamoDB's byte order of UTF-8, as ours.
+    return ids;
   }
 
   Result<std::optional<User>> GetUser(const std::string& user_id) override {

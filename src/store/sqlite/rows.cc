@@ -90,6 +90,7 @@ void ReadAnswer(const Query& q, Answer* a) {
   if (!q.IsNull(3)) a->is_correct = q.Int(3) != 0;
   a->timestamp = q.Real(4);
   if (!q.IsNull(5)) a->response_time_ms = q.Int(5);
+  if (!q.IsNull(6)) a->judgment = ParseJudgment(q.Text(6)).value_or(Judgment::kCounted);
 }
 
 StreakState ReadStreak(const Query& q, int first) {

@@ -36,8 +36,10 @@ Status ReadQuestion(const Query& q, Question* row);
 // outlive `q`.
 void BindQuestionRow(Query& q, const Question& row, const std::string& created_at);
 
-// An answers row: user_id, question_id, answer, is_correct, timestamp,
-// response_time_ms.
+// The columns ReadAnswer reads, in its order (a literal: statements are
+// cached by their text's address).
+#define TB_ANSWER_COLUMNS "user_id, question_id, answer, is_correct, timestamp, response_time_ms, judgment"
+// An answers row: the TB_ANSWER_COLUMNS.
 void ReadAnswer(const Query& q, Answer* a);
 // current_daily_streak, best_daily_streak and last_counted_date, from
 // column `first` on.

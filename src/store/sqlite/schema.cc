@@ -149,6 +149,18 @@ INSERT INTO daily_results(user_id, date, progress)
 UPDATE submitted_questions SET normalised_question = truthbyte_normalise(question)
   WHERE normalised_question <> truthbyte_normalise(question);
 )sql",
+    // Version 5: each answer says whether it is a judgment the crowd model
+    // counts (Judgment; NULL is "counted"). The answers a player gave in a
+    // daily challenge are recognised by their day's result: the same
+    // question at the same time.
+    R"sql(
+ALTER TABLE answers ADD COLUMN judgment TEXT;
+UPDATE answers SET judgment = 'daily' WHERE EXISTS (
+  SELECT 1 FROM daily_results AS d, json_each(d.progress, '$.answers') AS e
+  WHERE d.user_id = answers.user_id AND json_valid(d.progress)
+    AND json_extract(e.value, '$.question_id') = answers.question_id
+    AND json_extract(e.value, '$.timestamp') = answers.timestamp);
+)sql",
 };
 
 // truthbyte_normalise(text): NormaliseQuestionText in SQL, for migrations.
