@@ -75,9 +75,14 @@ int RunTruthbyte(int argc, char** argv) {
   });
 
   ExportOptions export_options;
-  auto* exp = app.add_subcommand("export", "Write questions, answers, users or submissions as JSON Lines");
-  AddOption(exp, "--what", export_options.what, "questions, answers, users or submissions")
-      ->check(CLI::IsMember({"questions", "answers", "users", "submissions"}))
+  auto* exp = app.add_subcommand("export", "Write questions, answers, users, submissions or judgments as JSON Lines");
+  AddOption(exp, "--what", export_options.what,
+            "questions, answers (with each player's reliability), users, submissions, or judgments (the crowd "
+            "label of every question)")
+      ->check(CLI::IsMember({"questions", "answers", "users", "submissions", "judgments"}))
+      ->capture_default_str();
+  AddOption(exp, "--label-prior", export_options.label_prior,
+            "With --what judgments or answers: the crowd model's label prior (as crowd analyze)")
       ->capture_default_str();
   AddOption(exp, "--out", export_options.out_path, "Write to FILE instead of standard output");
   AddOption(exp, "--question", export_options.question_id,

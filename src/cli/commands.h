@@ -31,9 +31,10 @@ int RunImport(const StoreOptions& store, const ImportOptions& options, std::ostr
 int RunAnswerImport(const StoreOptions& store, const ImportOptions& options, std::ostream& out);
 
 struct ExportOptions {
-  std::string what = "questions";  // questions | answers | users | submissions
+  std::string what = "questions";  // questions | answers | users | submissions | judgments
   std::string out_path;            // empty: stdout
   std::string question_id;         // answers: only this question's (the question_id index)
+  double label_prior = 0.9;        // judgments, answers: the crowd fit's
 };
 int RunExport(const StoreOptions& store, const ExportOptions& options, std::ostream& out);
 

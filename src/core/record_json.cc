@@ -10,6 +10,7 @@ nlohmann::ordered_json AnswerToJson(const Answer& a) {
   j["is_correct"] = a.is_correct ? nlohmann::ordered_json(*a.is_correct) : nlohmann::ordered_json();
   j["timestamp"] = a.timestamp;
   j["response_time_ms"] = a.response_time_ms ? nlohmann::ordered_json(*a.response_time_ms) : nlohmann::ordered_json();
+  j["judgment"] = JudgmentName(a.judgment);
   return j;
 }
 

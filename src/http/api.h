@@ -110,6 +110,8 @@ class Api {
   HttpResponse UserSubmissions(Context& ctx);
   HttpResponse ModerationQueue(Context& ctx);
   HttpResponse ApproveQuestion(Context& ctx);
+  HttpResponse DisputedQuestions(Context& ctx);
+  HttpResponse QuestionStats(Context& ctx);
   HttpResponse Health(Context& ctx);
   HttpResponse Ready(Context& ctx);
   HttpResponse MetricsText(Context& ctx);
@@ -118,6 +120,9 @@ class Api {
   HttpResponse Error(Context& ctx, const ServiceError& error);
   // The player's reliability from the latest crowd fit, if there is one.
   std::optional<double> Reliability(const std::string& user_id) const;
+  // The latest crowd fit: 404 when this server does not refit, 503 before
+  // the first fit.
+  Outcome<std::shared_ptr<const CrowdSnapshot>> CrowdFit() const;
   HttpResponse Json(Context& ctx, int status, std::string body);
   void Finish(Context& ctx, HttpResponse& response);
 

@@ -1,6 +1,7 @@
 #include "http/request_parsing.h"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 
 #include <fmt/core.h>
@@ -122,6 +123,24 @@ Outcome<FetchRequest> ReadFetchRequest(const QueryParams& query) {
     else if (it->second != "random") return ServiceError::InvalidParameter("mode must be random or label");
   }
   return r;
+}
+
+Outcome<DisputeQuery> ReadDisputeQuery(const QueryParams& query) {
+  DisputeQuery q;
+  if (auto it = query.find("min_confidence"); it != query.end() && !it->second.empty()) {
+    double v = -1;
+    const char* begin = it->second.data();
+    const char* end = begin + it->second.size();
+    auto [stop, ec] = std::from_chars(begin, end, v);
+    if (ec != std::errc() || stop != end || !(v >= 0.5 && v <= 1.0))
+      return ServiceError::InvalidParameter("min_confidence must be a number from 0.5 to 1");
+    q.min_confidence = v;
+  }
+  auto limit = IntParam(query, "limit", 1, kMaxDisputesPerPage, 50);
+  if (!limit.ok()) return limit.error();
+  q.limit = *limit;
+  if (auto it = query.find("cursor"); it != query.end()) q.cursor = it->second;
+  return q;
 }
 
 Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const Caller& caller, std::int64_t now_ms) {

@@ -17,6 +17,7 @@
 #include "core/proposal.h"
 #include "core/records.h"
 #include "service/auth_service.h"
+#include "service/crowd_reports.h"
 #include "service/game_service.h"
 #include "service/service_error.h"
 
@@ -35,6 +36,9 @@ Outcome<int> IntParam(const QueryParams& query, const std::string& name, int min
 // "general", lower-cased), difficulty (0 for any), num_questions or its
 // alias count, mode (random or label).
 Outcome<FetchRequest> ReadFetchRequest(const QueryParams& query);
+// disputed-questions: min_confidence (0.5 to 1), limit (1 to 500, default
+// 50), cursor.
+Outcome<DisputeQuery> ReadDisputeQuery(const QueryParams& query);
 
 // A list of answers (1 to 100). The token decides who answers: an answer's
 // optional user_id must name the caller, as their user id or as their

@@ -33,6 +33,8 @@ std::vector<Api::Route> Api::RouteTable() {
       {"user-submissions", {"/v1/user-submissions"}, get, &Api::UserSubmissions, A::kUser, S::kRead},
       {"moderation-queue", {"/v1/moderation-queue"}, get, &Api::ModerationQueue, A::kAdmin, S::kRead},
       {"approve-question", {"/v1/approve-question"}, post, &Api::ApproveQuestion, A::kAdmin, S::kWrite},
+      {"disputed-questions", {"/v1/disputed-questions"}, get, &Api::DisputedQuestions, A::kAdmin, S::kNone},
+      {"question-stats", {"/v1/question-stats"}, get, &Api::QuestionStats, A::kUser, S::kNone},
       {"health", {"/health"}, get, &Api::Health, A::kOpen, S::kNone},
       {"ready", {"/ready"}, get, &Api::Ready, A::kOpen, S::kRead},
       {"metrics", {"/metrics"}, get, &Api::MetricsText, A::kOpen, S::kNone},

@@ -1,11 +1,29 @@
 #include "service/crowd_truth.h"
 
+#include <algorithm>
+
 namespace truthbyte {
 
 std::optional<double> CrowdSnapshot::Reliability(const std::string& user_id) const {
   auto it = player_index.find(user_id);
   if (it == player_index.end()) return std::nullopt;
   return analysis.players[it->second].reliability;
+}
+
+void CrowdSnapshot::Index() {
+  player_index.clear();
+  for (std::size_t i = 0; i < analysis.players.size(); ++i) player_index.emplace(analysis.players[i].user_id, i);
+  by_confidence.clear();
+  for (std::size_t i = 0; i < analysis.questions.size(); ++i) {
+    const QuestionJudgment& j = analysis.questions[i];
+    if (j.answers >= dispute_min_answers && j.confidence > 0.5) by_confidence.push_back(static_cast<std::uint32_t>(i));
+  }
+  std::sort(by_confidence.begin(), by_confidence.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const QuestionJudgment& x = analysis.questions[a];
+    const QuestionJudgment& y = analysis.questions[b];
+    if (x.confidence != y.confidence) return x.confidence > y.confidence;
+    return x.question_id < y.question_id;
+  });
 }
 
 std::shared_ptr<const CrowdSnapshot> CrowdTruth::Current() const {
@@ -25,8 +43,10 @@ Status CrowdTruth::RefitNow() {
   }
   auto snapshot = std::make_shared<CrowdSnapshot>();
   snapshot->analysis = std::move(*analysis);
-  for (std::size_t i = 0; i < snapshot->analysis.players.size(); ++i)
-    snapshot->player_index.emplace(snapshot->analysis.players[i].user_id, i);
+  snapshot->label_prior = options_.label_prior;
+  snapshot->dispute_confidence = options_.dispute_confidence;
+  snapshot->dispute_min_answers = options_.dispute_min_answers;
+  snapshot->Index();
   {
     std::lock_guard lock(mu_);
     current_ = std::move(snapshot);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "service/crowd_analysis.h"
 
@@ -17,7 +18,19 @@ namespace truthbyte {
 
 struct CrowdSnapshot {
   CrowdAnalysis analysis;
+  // The options of the fit.
+  double label_prior = 0.9;
+  double dispute_confidence = 0.9;
+  int dispute_min_answers = 5;
+  // Made by Index():
   std::unordered_map<std::string, std::size_t> player_index;  // user id -> analysis.players
+  // The questions with at least dispute_min_answers answers whose posterior
+  // is against their label (confidence above 0.5), by confidence, highest
+  // first, then by id: the disputed-questions list.
+  std::vector<std::uint32_t> by_confidence;
+
+  // Builds the indexes from `analysis`.
+  void Index();
 
   // The model's estimate of a player's reliability; none for a player who
   // had no answer at the fit.

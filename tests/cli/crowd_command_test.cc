@@ -59,6 +59,42 @@ TEST_F(CrowdAnalyzeTest, TheCrowdDisputesTheLabelItAgreesAgainst) {
   EXPECT_THAT(text, HasSubstr("  q3  label true, crowd P(true) 0.0"));
 }
 
+// export --what judgments: one line per question with the crowd's view;
+// --what answers: each answer with its kind and its player's reliability.
+TEST_F(CrowdAnalyzeTest, ExportWritesEveryQuestionsJudgmentAndTheAnswersReliabilities) {
+  const std::vector<std::string> lines = SplitLines(RunOk({"export", "--what", "judgments"}));
+  ASSERT_EQ(lines.size(), 3u);
+  const nlohmann::ordered_json q1 = nlohmann::ordered_json::parse(lines[0]);
+  const nlohmann::json q3 = nlohmann::json::parse(lines[2]);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : q1.items()) keys.push_back(key);
+  EXPECT_THAT(keys, ::testing::ElementsAre("id", "question", "label", "crowd_p_true", "confidence", "answers",
+                                           "true_votes", "disputed", "empirical_difficulty", "resolution"));
+  EXPECT_EQ(q1["id"], "q1");
+  EXPECT_EQ(q1["question"], "One?");
+  EXPECT_EQ(q1["disputed"], false);
+  EXPECT_EQ(q1["answers"], 6);
+  EXPECT_EQ(q1["empirical_difficulty"], 1);
+  EXPECT_EQ(q3["id"], "q3");
+  EXPECT_EQ(q3["disputed"], true);
+  EXPECT_EQ(q3["true_votes"], 0);
+  EXPECT_GT(q3["confidence"].get<double>(), 0.9);
+
+  const std::vector<std::string> answers = SplitLines(RunOk({"export", "--what", "answers"}));
+  ASSERT_EQ(answers.size(), 18u);
+  for (const std::string& line : answers) {
+    const nlohmann::json a = nlohmann::json::parse(line);
+    EXPECT_EQ(a["judgment"], "counted");
+    ASSERT_TRUE(a["reliability"].is_number()) << line;
+    // Above chance: every player agrees with the crowd (three answers each,
+    // and the smoothing's two pseudo-answers).
+    EXPECT_GT(a["reliability"].get<double>(), 0.65);
+  }
+  CommandResult bad = Run({"export", "--what", "judgments", "--label-prior", "2"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("--label-prior"));
+}
+
 TEST_F(CrowdAnalyzeTest, AStrongerLabelPriorNeedsMoreToDispute) {
   // Six unanimous answers outweigh odds of 9 to 1, not of a million to one.
   const nlohmann::json doc = nlohmann::json::parse(RunOk({"crowd", "analyze", "--json", "--label-prior", "0.999999"}));

@@ -87,6 +87,86 @@ TEST(CrowdTruthTest, LabelModeHidesTheAnswerAndNeverRepeatsAQuestion) {
   server.Stop();
 }
 
+// The dataset owner's view: players who agree on everything else contradict
+// the labels of four questions; those are listed as disputed (admin only),
+// page by page exactly once, and question-stats says the same.
+TEST(CrowdTruthTest, TheLabelsTheCrowdContradictsAreListedAsDisputes) {
+  TempDir dir;
+  ServerConfig config;
+  config.serve_args = {"--crowd-refit", "0.2"};
+  ServerProcess server(dir.File("disputes.db"), config);
+  auto token = RunCli(server.store_path(), {"token", "--admin"});
+  ASSERT_EQ(0, token.exit_code) << token.err;
+  const Headers admin = {{"Authorization", "Bearer " + testing::SplitLines(token.out).at(0)}};
+  HttpClient client(server.port());
+
+  Player first(server.port());
+  const json questions = first.GetOk("/v1/fetch-questions?num_questions=20")["questions"];
+  ASSERT_EQ(questions.size(), 20u);
+  std::set<std::string> contradicted;
+  for (int i = 0; i < 4; ++i) contradicted.insert(questions[i]["id"].get<std::string>());
+  for (int p = 0; p < 8; ++p) {
+    Player player(server.port());
+    json answers = json::array();
+    for (const json& q : questions) {
+      const bool label = q["answer"].get<bool>();
+      answers.push_back({{"question_id", q["id"]}, {"answer", contradicted.count(q["id"]) ? !label : label}});
+    }
+    ASSERT_EQ(200, player.PostJson("/v1/submit-answers", answers).status);
+  }
+  json listed;
+  EXPECT_TRUE(Eventually([&] {
+    HttpResult r = client.Get("/v1/disputed-questions", admin);
+    if (r.status != 200) return false;
+    listed = r.Json();
+    return listed["questions"].size() == 4;
+  }, std::chrono::seconds(10))) << listed.dump();
+  ASSERT_EQ(listed["questions"].size(), 4u);
+  EXPECT_TRUE(listed["next_cursor"].is_null());
+  double previous = 1.0;
+  for (const json& d : listed["questions"]) {
+    EXPECT_EQ(contradicted.count(d["question_id"].get<std::string>()), 1u) << d.dump();
+    EXPECT_FALSE(d["question"].get<std::string>().empty());
+    EXPECT_EQ(d["answers"], 8);
+    EXPECT_GE(d["confidence"].get<double>(), 0.9);
+    EXPECT_LE(d["confidence"].get<double>(), previous) << "most confident first";
+    previous = d["confidence"].get<double>();
+    EXPECT_EQ(d["true_votes"], d["label"].get<bool>() ? 0 : 8);
+  }
+  // Page by page: each once, then no cursor.
+  std::set<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    const json r = client.Get("/v1/disputed-questions?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), admin).Json();
+    ASSERT_LE(r["questions"].size(), 1u) << r.dump();
+    for (const json& d : r["questions"]) EXPECT_TRUE(paged.insert(d["question_id"].get<std::string>()).second);
+    if (r["next_cursor"].is_null()) break;
+    cursor = r["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(paged, contradicted);
+
+  const std::string disputed_id = *contradicted.begin();
+  const json stats = first.GetOk("/v1/question-stats?question_id=" + disputed_id);
+  EXPECT_EQ(stats["question_id"], disputed_id);
+  EXPECT_EQ(stats["answers"], 8);
+  EXPECT_EQ(stats["disputed"], true);
+  EXPECT_DOUBLE_EQ(stats["agreement"].get<double>(), 0.0);
+  EXPECT_TRUE(stats["empirical_difficulty"].is_number());
+  const json agreed = first.GetOk("/v1/question-stats?question_id=" + questions[10]["id"].get<std::string>());
+  EXPECT_EQ(agreed["disputed"], false);
+  EXPECT_DOUBLE_EQ(agreed["agreement"].get<double>(), 1.0);
+  EXPECT_EQ(agreed["empirical_difficulty"], 1);
+
+  ExpectError(first.Get("/v1/disputed-questions"), 403, "forbidden", "a player token");
+  ExpectError(client.Get("/v1/disputed-questions"), 401, "missing_token");
+  ExpectError(client.Get("/v1/disputed-questions?limit=501", admin), 400, "invalid_parameter");
+  ExpectError(client.Get("/v1/disputed-questions?min_confidence=0.2", admin), 400, "invalid_parameter");
+  ExpectError(client.Get("/v1/disputed-questions?cursor=junk", admin), 400, "invalid_parameter");
+  ExpectError(first.Get("/v1/question-stats"), 400, "invalid_parameter");
+  ExpectError(first.Get("/v1/question-stats?question_id=no-such-question"), 404, "not_found");
+  server.Stop();
+}
+
 TEST(CrowdTruthTest, WithoutRefitsTheProfileSaysNothingAndABadPriorIsRefused) {
   TempDir dir;
   ServerConfig config;
@@ -94,6 +174,8 @@ TEST(CrowdTruthTest, WithoutRefitsTheProfileSaysNothingAndABadPriorIsRefused) {
   ServerProcess server(dir.File("off.db"), config);
   Player p(server.port());
   EXPECT_TRUE(p.GetOk("/v1/user")["reliability"].is_null());
+  const json off = ExpectError(p.Get("/v1/question-stats?question_id=tb-0001"), 404, "not_found");
+  EXPECT_THAT(off["error"].get<std::string>(), ::testing::HasSubstr("--crowd-refit"));
   server.Stop();
 
   std::vector<std::string> args = StoreArgs(dir.File("bad.db"));

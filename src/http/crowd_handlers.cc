@@ -1,0 +1,70 @@
+// Crowd truth for the dataset owner: /v1/disputed-questions (admin) and
+// /v1/question-stats.
+#include <nlohmann/json.hpp>
+
+#include "core/json_text.h"
+#include "http/api_internal.h"
+#include "http/request_parsing.h"
+#include "service/crowd_reports.h"
+
+namespace truthbyte {
+namespace {
+
+nlohmann::ordered_json NumberOrNull(std::optional<double> v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
+}
+
+}  // namespace
+
+Outcome<std::shared_ptr<const CrowdSnapshot>> Api::CrowdFit() const {
+  if (!services_.crowd)
+    return ServiceError::NotFound("crowd truth is off on this server (serve --crowd-refit 0)");
+  auto snapshot = services_.crowd->Current();
+  if (!snapshot) return ServiceError::Of(ErrorCode::kStoreUnavailable, "the crowd model is being fitted; try again shortly");
+  return snapshot;
+}
+
+HttpResponse Api::DisputedQuestions(Context& ctx) {
+  auto query = ReadDisputeQuery(ctx.query);
+  if (!query.ok()) return Error(ctx, query.error());
+  auto fit = CrowdFit();
+  if (!fit.ok()) return Error(ctx, fit.error());
+  auto page = ListDisputes(**fit, *services_.catalog->Current(), *query);
+  if (!page.ok()) return Error(ctx, page.error());
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const DisputedQuestion& d : page->questions) {
+    const QuestionJudgment& j = d.judgment;
+    list.push_back({{"question_id", j.question_id}, {"question", d.question}, {"label", j.label},
+                    {"crowd_p_true", j.p_true}, {"confidence", j.confidence}, {"answers", j.answers},
+                    {"true_votes", j.true_votes}});
+  }
+  nlohmann::ordered_json out;
+  out["questions"] = std::move(list);
+  out["next_cursor"] = page->next_cursor.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(page->next_cursor);
+  return Json(ctx, 200, JsonText(out));
+}
+
+HttpResponse Api::QuestionStats(Context& ctx) {
+  auto id = ctx.query.find("question_id");
+  if (id == ctx.query.end() || id->second.empty() || id->second.size() > 128)
+    return Error(ctx, ServiceError::InvalidParameter("question_id is required (1 to 128 bytes)"));
+  auto fit = CrowdFit();
+  if (!fit.ok()) return Error(ctx, fit.error());
+  auto stats = StatsOf(**fit, *services_.catalog->Current(), id->second);
+  if (!stats.ok()) return Error(ctx, stats.error());
+  const QuestionJudgment& j = stats->judgment;
+  nlohmann::ordered_json out;
+  out["question_id"] = j.question_id;
+  out["answers"] = j.answers;
+  out["true_votes"] = j.true_votes;
+  out["crowd_p_true"] = j.p_true;
+  out["label"] = j.label;
+  out["agreement"] = NumberOrNull(stats->agreement);
+  out["disputed"] = j.disputed;
+  out["empirical_difficulty"] = j.empirical_difficulty ? nlohmann::ordered_json(j.empirical_difficulty)
+                                                      : nlohmann::ordered_json();
+  out["confidence"] = j.confidence;
+  return Json(ctx, 200, JsonText(out));
+}
+
+}  // namespace truthbyte

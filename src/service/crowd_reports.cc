@@ -1,0 +1,95 @@
+#include "service/crowd_reports.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "core/jwt.h"
+
+namespace truthbyte {
+namespace {
+
+// Confidence first (highest first), then id.
+bool ShownBefore(double conf_a, const std::string& id_a, double conf_b, const std::string& id_b) {
+  if (conf_a != conf_b) return conf_a > conf_b;
+  return id_a < id_b;
+}
+
+std::string EncodeCursor(const QuestionJudgment& j) {
+  char number[32];
+  const int n = std::snprintf(number, sizeof number, "%.17g", j.confidence);
+  return Base64UrlEncode(std::string(number, static_cast<std::size_t>(n)) + "\n" + j.question_id);
+}
+
+bool DecodeCursor(const std::string& cursor, double* confidence, std::string* id) {
+  std::string text;
+  if (!Base64UrlDecode(cursor, &text)) return false;
+  const std::size_t newline = text.find('\n');
+  if (newline == std::string::npos || newline + 1 >= text.size()) return false;
+  const char* begin = text.data();
+  auto [end, ec] = std::from_chars(begin, begin + newline, *confidence);
+  if (ec != std::errc() || end != begin + newline || !(*confidence >= 0 && *confidence <= 1)) return false;
+  *id = text.substr(newline + 1);
+  return true;
+}
+
+std::string QuestionText(const QuestionCatalog::Snapshot& catalog, const std::string& id) {
+  const QuestionCatalog::Entry* entry = catalog.Find(id);
+  if (!entry) return "";
+  const auto j = nlohmann::json::parse(entry->json, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("question") && j["question"].is_string() ? j["question"].get<std::string>() : "";
+}
+
+}  // namespace
+
+Outcome<DisputePage> ListDisputes(const CrowdSnapshot& crowd, const QuestionCatalog::Snapshot& catalog,
+                                  const DisputeQuery& query) {
+  const double min_confidence = query.min_confidence.value_or(crowd.dispute_confidence);
+  double after_confidence = 2.0;
+  std::string after_id;
+  if (!query.cursor.empty() && !DecodeCursor(query.cursor, &after_confidence, &after_id))
+    return ServiceError::InvalidParameter("cursor is not one this server gave");
+  DisputePage page;
+  const auto& questions = crowd.analysis.questions;
+  // crowd.by_confidence is in the order shown: the first after the cursor.
+  auto first = std::partition_point(crowd.by_confidence.begin(), crowd.by_confidence.end(), [&](std::uint32_t i) {
+    const QuestionJudgment& j = questions[i];
+    return ShownBefore(j.confidence, j.question_id, after_confidence, after_id) ||
+           (j.confidence == after_confidence && j.question_id == after_id);
+  });
+  for (auto it = first; it != crowd.by_confidence.end(); ++it) {
+    const QuestionJudgment& j = questions[*it];
+    if (j.confidence < min_confidence) break;
+    if (page.questions.size() == static_cast<std::size_t>(query.limit)) {
+      page.next_cursor = EncodeCursor(page.questions.back().judgment);
+      break;
+    }
+    page.questions.push_back({j, QuestionText(catalog, j.question_id)});
+  }
+  return page;
+}
+
+Outcome<QuestionStats> StatsOf(const CrowdSnapshot& crowd, const QuestionCatalog::Snapshot& catalog,
+                               const std::string& question_id) {
+  const QuestionCatalog::Entry* entry = catalog.Find(question_id);
+  if (!entry) return ServiceError::NotFound("no question with id \"" + question_id + "\"");
+  const auto& questions = crowd.analysis.questions;
+  auto it = std::lower_bound(questions.begin(), questions.end(), question_id,
+                             [](const QuestionJudgment& j, const std::string& id) { return j.question_id < id; });
+  QuestionStats stats;
+  if (it != questions.end() && it->question_id == question_id) {
+    stats.judgment = *it;
+  } else {
+    stats.judgment.question_id = question_id;
+    stats.judgment.p_true = entry->answer ? crowd.label_prior : 1.0 - crowd.label_prior;
+    stats.judgment.confidence = 1.0 - crowd.label_prior;
+  }
+  stats.judgment.label = entry->answer;  // the label now (a flip since the fit shows)
+  const QuestionJudgment& j = stats.judgment;
+  if (j.answers > 0) stats.agreement = static_cast<double>(j.label ? j.true_votes : j.answers - j.true_votes) / j.answers;
+  return stats;
+}
+
+}  // namespace truthbyte
