@@ -155,6 +155,14 @@ int RunTruthbyte(int argc, char** argv) {
   AddOption(serve, "--label-prior", serve_options.label_prior,
             "P(true) a question's label gives the crowd model before any answer")
       ->capture_default_str();
+  AddOption(serve, "--min-answer-ms", serve_options.min_answer_ms,
+            "Answers given faster than this are recorded but kept out of the crowd model (0: off)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{600000}))
+      ->capture_default_str();
+  AddOption(serve, "--max-judgments-per-hour", serve_options.max_judgments_per_hour,
+            "A player's answers beyond this many an hour are recorded but kept out of the crowd model (0: off)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000000}))
+      ->capture_default_str();
   serve->callback([&] { exit_code = RunServe(store, serve_options, std::cout); });
 
   bool token_admin = false;

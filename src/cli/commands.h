@@ -71,6 +71,8 @@ struct ServeOptions {
   std::string trust_proxy;   // "" (off), a number of hops or CIDR networks; see TrustedProxies::Parse
   double crowd_refit = 5.0;  // seconds between refits of the crowd model while answers arrive; 0: off
   double label_prior = 0.9;  // CrowdAnalysisOptions::label_prior
+  std::int64_t min_answer_ms = 1000;         // JudgmentPolicy; 0: off
+  std::int64_t max_judgments_per_hour = 600;  // JudgmentPolicy; 0: off
 };
 int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostream& out);
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);

@@ -152,8 +152,10 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   CrowdAnalysisOptions crowd_options;
   crowd_options.label_prior = options.label_prior;
   CrowdTruth crowd(store, crowd_options);
+  const JudgmentHygiene hygiene({.min_answer_ms = options.min_answer_ms, .max_per_hour = options.max_judgments_per_hour},
+                                limiter.get());
   GameService game(store, catalog, options.daily_window, options.crowd_refit > 0 ? &crowd : nullptr,
-                   options.label_prior);
+                   options.label_prior, &hygiene);
   ProposalService proposals(store, catalog);
   Api api(api_options,
           Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),

@@ -19,6 +19,11 @@ void Metrics::Record(std::size_t endpoint, int http_status, double seconds) {
   e.latency_sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
+void Metrics::CountJudgments(const std::array<int, kJudgmentKinds>& by_kind) {
+  for (std::size_t i = 0; i < by_kind.size(); ++i)
+    if (by_kind[i]) judgments_[i].fetch_add(static_cast<std::uint64_t>(by_kind[i]), std::memory_order_relaxed);
+}
+
 void Metrics::CountFetch(const std::string& strategy) {
   auto& counter = strategy == "catalog" ? catalog_fetches_ : strategy == "scan" ? scan_fetches_ : index_fetches_;
   counter.fetch_add(1, std::memory_order_relaxed);
@@ -60,6 +65,11 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, double>>& g
                      index_fetches_.load(std::memory_order_relaxed));
   out += fmt::format("truthbyte_question_fetches_total{{strategy=\"scan\"}} {}\n",
                      scan_fetches_.load(std::memory_order_relaxed));
+  out += "# HELP truthbyte_answers_submitted_total Answers to known questions by their judgment kind (docs/CROWD.md).\n";
+  out += "# TYPE truthbyte_answers_submitted_total counter\n";
+  for (int i = 0; i < kJudgmentKinds; ++i)
+    out += fmt::format("truthbyte_answers_submitted_total{{judgment=\"{}\"}} {}\n", JudgmentName(static_cast<Judgment>(i)),
+                       judgments_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed));
   for (const auto& [name, value] : gauges) {
     out += fmt::format("# TYPE {} gauge\n{} {}\n", name, name, value);
   }

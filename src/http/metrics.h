@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/records.h"
+
 namespace truthbyte {
 
 class Metrics {
@@ -18,6 +20,8 @@ class Metrics {
   void Record(std::size_t endpoint, int http_status, double seconds);
   // A fetch-questions served by "catalog", "category_index" or "scan".
   void CountFetch(const std::string& strategy);
+  // Answers submitted to known questions, by the Judgment they were given.
+  void CountJudgments(const std::array<int, kJudgmentKinds>& by_kind);
 
   // The exposition text; `gauges` are extra "name value" lines.
   std::string Render(const std::vector<std::pair<std::string, double>>& gauges) const;
@@ -37,6 +41,7 @@ class Metrics {
   std::atomic<std::uint64_t> catalog_fetches_{0};
   std::atomic<std::uint64_t> index_fetches_{0};
   std::atomic<std::uint64_t> scan_fetches_{0};
+  std::array<std::atomic<std::uint64_t>, kJudgmentKinds> judgments_{};
 };
 
 }  // namespace truthbyte

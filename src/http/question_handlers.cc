@@ -66,6 +66,7 @@ HttpResponse Api::SubmitAnswers(Context& ctx) {
   auto result = services_.game->SubmitAnswers(ctx.caller.user_id, *answers, ctx.now_ms);
   if (!result.ok()) return Error(ctx, result.error());
   if (services_.crowd) services_.crowd->NoteAnswers(result->recorded);
+  metrics_.CountJudgments(result->judgments);
   const std::optional<double> reliability = Reliability(ctx.caller.user_id);
   nlohmann::ordered_json j;
   j["success"] = true;

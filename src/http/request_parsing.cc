@@ -177,6 +177,7 @@ Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const 
       problems.push_back(where + ".timestamp must be a non-negative number");
     } else {
       in.timestamp = ts->get<double>();
+      in.timestamp_given = true;
     }
     auto rt = a.find("response_time_ms");
     if (rt != a.end() && !rt->is_null()) {

@@ -109,6 +109,17 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
     a.response_time_ms = in.response_time_ms;
     known.push_back(std::move(a));
   }
+  if (hygiene_) {
+    std::vector<TimedAnswer> timing;
+    timing.reserve(known.size());
+    for (const AnswerInput& in : answers) {
+      if (!snapshot->Find(in.question_id)) continue;
+      // A time the server filled in says nothing of the player's pace.
+      timing.push_back({in.timestamp_given ? std::optional<double>(in.timestamp) : std::nullopt, in.response_time_ms});
+    }
+    hygiene_->Classify(user_id, timing, known, now_ms / 1000);
+  }
+  for (const Answer& a : known) ++result.judgments[static_cast<int>(a.judgment)];
   auto recorded = store_.RecordAnswers(known, FormatTimestampMs(now_ms));
   if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
   if (recorded->recorded > 0) {

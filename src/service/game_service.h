@@ -3,6 +3,7 @@
 // from the QuestionCatalog; writes go to the Store. Thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "core/scoring.h"
 #include "service/adaptive_choice.h"
 #include "service/answered_questions.h"
+#include "service/judgment_hygiene.h"
 #include "service/question_catalog.h"
 #include "service/service_error.h"
 #include "store/store.h"
@@ -54,6 +56,7 @@ struct AnswerInput {
   bool answer = false;
   double timestamp = 0;
   std::optional<std::int64_t> response_time_ms;
+  bool timestamp_given = false;  // by the client (else the server's time)
 };
 
 // One answer's outcome, for a client that did not have the label.
@@ -65,6 +68,7 @@ struct AnswerOutcome {
 
 struct AnswerSubmissionResult {
   std::vector<AnswerOutcome> results;  // the known questions', in the order given
+  std::array<int, kJudgmentKinds> judgments{};  // the known answers by Judgment (duplicates included)
   int recorded = 0;
   int duplicates = 0;
   int unknown_questions = 0;
@@ -117,11 +121,14 @@ class GameService {
   // Past days are frozen (stored) only within `daily_window_days` of today
   // (ClassifyUnstoredDay); a day before the first stored challenge is 400.
   // `crowd` (may be null) orders mode=label; `label_prior` is its model's.
+  // `hygiene` (may be null: every answer counts) keeps implausible answers
+  // out of the crowd model.
   GameService(Store& store, QuestionCatalog& catalog, int daily_window_days = kDefaultDailyWindowDays,
-              const CrowdTruth* crowd = nullptr, double label_prior = 0.9)
+              const CrowdTruth* crowd = nullptr, double label_prior = 0.9, const JudgmentHygiene* hygiene = nullptr)
       : store_(store),
         catalog_(catalog),
         daily_window_days_(daily_window_days),
+        hygiene_(hygiene),
         answered_(store),
         adaptive_(crowd, label_prior) {}
 
@@ -168,6 +175,7 @@ class GameService {
   Store& store_;
   QuestionCatalog& catalog_;
   const int daily_window_days_;
+  const JudgmentHygiene* const hygiene_;
   AnsweredQuestions answered_;
   AdaptiveChoice adaptive_;
   mutable std::mutex daily_mu_;

@@ -33,6 +33,16 @@ RateDecision MemoryRateLimiter::Apply(const std::string& key, std::int64_t limit
   return d;
 }
 
+std::int64_t MemoryRateLimiter::Count(const std::string& key, std::int64_t amount, std::int64_t window,
+                                     std::int64_t now) {
+  Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
+  std::lock_guard lock(shard.mu);
+  Window& w = shard.windows[key];
+  if (w.reset <= now) w = Window{0, now + window};
+  w.count += amount;
+  return w.count;
+}
+
 void MemoryRateLimiter::Remember(const std::string& key, std::int64_t count, std::int64_t reset) {
   Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
   std::lock_guard lock(shard.mu);
@@ -49,6 +59,12 @@ RateDecision StoreRateLimiter::Hit(const std::string& key, std::int64_t limit, s
   d.allowed = counter->count <= limit;
   d.remaining = std::max<std::int64_t>(0, limit - counter->count);
   return d;
+}
+
+std::int64_t StoreRateLimiter::Count(const std::string& key, std::int64_t amount, std::int64_t window,
+                                    std::int64_t now) {
+  auto counter = store_.AddToCounter("count:" + key, amount, window, now);
+  return counter.ok() ? counter->count : amount;
 }
 
 RateDecision StoreRateLimiter::Peek(const std::string& key, std::int64_t limit, std::int64_t window,

@@ -27,6 +27,10 @@ class RateLimiter {
   virtual RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
   // The state of `key` without counting (may be approximate).
   virtual RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) = 0;
+  // Adds `amount` to `key`'s count of this `window` and returns the count
+  // after, whatever it is (a tally, not a limit). When the store cannot be
+  // reached: `amount`.
+  virtual std::int64_t Count(const std::string& key, std::int64_t amount, std::int64_t window, std::int64_t now) = 0;
   // Whether Hit may wait (on the store), as Store::MayBlock; Peek never does.
   virtual bool MayBlock() const = 0;
 };
@@ -36,6 +40,7 @@ class MemoryRateLimiter final : public RateLimiter {
  public:
   RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
   RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  std::int64_t Count(const std::string& key, std::int64_t amount, std::int64_t window, std::int64_t now) override;
   bool MayBlock() const override { return false; }
   // Records a count learned elsewhere (the store) so Peek can report it.
   void Remember(const std::string& key, std::int64_t count, std::int64_t reset);
@@ -68,6 +73,7 @@ class StoreRateLimiter final : public RateLimiter {
   explicit StoreRateLimiter(Store& store) : store_(store) {}
   RateDecision Hit(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
   RateDecision Peek(const std::string& key, std::int64_t limit, std::int64_t window, std::int64_t now) override;
+  std::int64_t Count(const std::string& key, std::int64_t amount, std::int64_t window, std::int64_t now) override;
   bool MayBlock() const override { return store_.MayBlock(Store::Call::kWrite); }
 
  private:

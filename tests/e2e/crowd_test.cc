@@ -29,8 +29,10 @@ TEST(CrowdTruthTest, AReliablePlayerAndARandomOneAreToldApartWhileTheyPlay) {
   json good_answers = json::array(), coin_answers = json::array();
   for (std::size_t i = 0; i < questions.size(); ++i) {
     const bool label = questions[i]["answer"].get<bool>();
-    good_answers.push_back({{"question_id", questions[i]["id"]}, {"answer", label}, {"timestamp", 1764669600}});
-    coin_answers.push_back({{"question_id", questions[i]["id"]}, {"answer", i % 2 ? label : !label}, {"timestamp", 1764669600}});
+    // Five seconds a question: answers a person could give.
+    const double shown = 1764669600.0 + 5.0 * static_cast<double>(i);
+    good_answers.push_back({{"question_id", questions[i]["id"]}, {"answer", label}, {"timestamp", shown}});
+    coin_answers.push_back({{"question_id", questions[i]["id"]}, {"answer", i % 2 ? label : !label}, {"timestamp", shown}});
   }
   HttpResult submitted = good.PostJson("/v1/submit-answers", good_answers);
   ASSERT_EQ(200, submitted.status) << submitted.body;
@@ -119,7 +121,11 @@ TEST(CrowdTruthTest, TheLabelsTheCrowdContradictsAreListedAsDisputes) {
     HttpResult r = client.Get("/v1/disputed-questions", admin);
     if (r.status != 200) return false;
     listed = r.Json();
-    return listed["questions"].size() == 4;
+    // A refit that began while the players answered saw only some of them.
+    if (listed["questions"].size() != 4) return false;
+    for (const json& d : listed["questions"])
+      if (d["answers"] != 8) return false;
+    return true;
   }, std::chrono::seconds(10))) << listed.dump();
   ASSERT_EQ(listed["questions"].size(), 4u);
   EXPECT_TRUE(listed["next_cursor"].is_null());
@@ -165,6 +171,43 @@ TEST(CrowdTruthTest, TheLabelsTheCrowdContradictsAreListedAsDisputes) {
   ExpectError(first.Get("/v1/question-stats"), 400, "invalid_parameter");
   ExpectError(first.Get("/v1/question-stats?question_id=no-such-question"), 404, "not_found");
   server.Stop();
+}
+
+// Judgment hygiene over the wire: a round whose questions were all "shown"
+// in the same second is recorded and scored, but kept out of the model
+// (counted in /metrics and marked in the export); --min-answer-ms 0 turns
+// the rule off.
+TEST(CrowdTruthTest, AnswersTooFastToBeReadAreRecordedButNoJudgments) {
+  for (const char* min_ms : {"1000", "0"}) {
+    SCOPED_TRACE(std::string("--min-answer-ms ") + min_ms);
+    TempDir dir;
+    ServerConfig config;
+    config.serve_args = {"--crowd-refit", "0.2", "--min-answer-ms", min_ms};
+    ServerProcess server(dir.File("fast.db"), config);
+    Player p(server.port());
+    const json questions = p.GetOk("/v1/fetch-questions?num_questions=5")["questions"];
+    json answers = json::array();
+    for (const json& q : questions)
+      answers.push_back({{"question_id", q["id"]}, {"answer", q["answer"]}, {"timestamp", 1764669600}});
+    const json reply = p.PostJson("/v1/submit-answers", answers).Json();
+    EXPECT_EQ(reply["recorded"], 5) << reply.dump();
+    EXPECT_EQ(reply["correct_answers"], 5) << "scored as always";
+    HttpClient client(server.port());
+    const std::string metrics = client.Get("/metrics").body;
+    const bool on = std::string(min_ms) != "0";
+    // The last answer of the round has no next one to time it by.
+    EXPECT_THAT(metrics, ::testing::HasSubstr(on ? "truthbyte_answers_submitted_total{judgment=\"too_fast\"} 4\n"
+                                                 : "truthbyte_answers_submitted_total{judgment=\"too_fast\"} 0\n"));
+    EXPECT_THAT(metrics, ::testing::HasSubstr(on ? "truthbyte_answers_submitted_total{judgment=\"counted\"} 1\n"
+                                                 : "truthbyte_answers_submitted_total{judgment=\"counted\"} 5\n"));
+    server.Stop();
+    auto exported = RunCli(server.store_path(), {"export", "--what", "answers"});
+    ASSERT_EQ(0, exported.exit_code) << exported.err;
+    int too_fast = 0;
+    for (const std::string& line : testing::SplitLines(exported.out))
+      too_fast += json::parse(line)["judgment"] == "too_fast" ? 1 : 0;
+    EXPECT_EQ(too_fast, on ? 4 : 0);
+  }
 }
 
 TEST(CrowdTruthTest, WithoutRefitsTheProfileSaysNothingAndABadPriorIsRefused) {
