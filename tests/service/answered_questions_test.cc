@@ -6,6 +6,7 @@
 
 #include "service/answered_questions.h"
 #include "store/sqlite_store.h"
+#include "store/store_test_helpers.h"
 #include "support/test_support.h"
 
 namespace truthbyte {
@@ -21,16 +22,7 @@ class AnsweredQuestionsTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     std::vector<Question> questions;
-    for (const char* id : {"a", "b", "c", "d"}) {
-      Question q;
-      q.id = id;
-      q.question = std::string("Is ") + id + " true?";
-      q.title = id;
-      q.passage = "It is.";
-      q.answer = true;
-      q.categories = NormaliseCategories({});
-      questions.push_back(q);
-    }
+    for (const char* id : {"a", "b", "c", "d"}) questions.push_back(testing::MakeQuestion(id));
     ASSERT_TRUE(store_->UpsertQuestions(questions, nullptr).ok());
     catalog_ = std::make_unique<QuestionCatalog>(*store_);
     ASSERT_TRUE(catalog_->RefreshNow().ok());

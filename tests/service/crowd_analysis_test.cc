@@ -6,6 +6,7 @@
 
 #include "service/crowd_analysis.h"
 #include "store/sqlite_store.h"
+#include "store/store_test_helpers.h"
 #include "support/test_support.h"
 
 namespace truthbyte {
@@ -17,14 +18,8 @@ TEST(CrowdAnalysisTest, DailyAnswersAreKeptOutAndImportedOnesCount) {
   ASSERT_TRUE(store.ok());
   std::vector<Question> questions;
   for (std::string id : {"easy0", "easy1", "easy2", "easy3", "easy4", "easy5", "easy6", "easy7", "hard"}) {
-    Question q;
-    q.id = id;
-    q.question = "Is " + id + " true?";
-    q.title = id;
-    q.passage = "It is.";
-    q.answer = true;
-    q.categories = NormaliseCategories({});
-    questions.push_back(q);
+    questions.push_back(testing::MakeQuestion(id));
+    questions.back().answer = true;
   }
   ASSERT_TRUE((*store)->UpsertQuestions(questions, nullptr).ok());
   std::vector<Answer> answers;

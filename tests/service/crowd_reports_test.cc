@@ -8,6 +8,7 @@
 
 #include "service/crowd_reports.h"
 #include "store/sqlite_store.h"
+#include "store/store_test_helpers.h"
 #include "support/test_support.h"
 
 namespace truthbyte {
@@ -23,13 +24,8 @@ class CrowdReportsTest : public ::testing::Test {
     store_ = std::move(*s);
     std::vector<Question> questions;
     for (int i = 0; i < 30; ++i) {
-      Question q;
-      q.id = "q" + std::to_string(100 + i);
-      q.question = "Is claim " + std::to_string(i) + " true?";
-      q.title = "Claim";
-      q.passage = "A claim.";
+      Question q = testing::MakeQuestion("q" + std::to_string(100 + i), {}, 3, "Is claim " + std::to_string(i) + " true?");
       q.answer = true;
-      q.categories = NormaliseCategories({});
       questions.push_back(q);
       QuestionJudgment j;
       j.question_id = q.id;

@@ -14,6 +14,7 @@
 #include "service/crowd_truth.h"
 #include "service/game_service.h"
 #include "store/sqlite_store.h"
+#include "store/store_test_helpers.h"
 #include "support/test_support.h"
 
 namespace truthbyte {
@@ -30,13 +31,8 @@ class GameFetchTest : public ::testing::Test {
     store_ = std::move(*s);
     std::vector<Question> questions;
     for (int i = 0; i < 10; ++i) {
-      Question q;
-      q.id = "q" + std::to_string(i);
-      q.question = "Is statement " + std::to_string(i) + " true?";
-      q.title = "Statement";
-      q.passage = "Statement " + std::to_string(i) + " is true.";
+      Question q = testing::MakeQuestion("q" + std::to_string(i), {i < 5 ? "science" : "history"});
       q.answer = true;
-      q.categories = NormaliseCategories({i < 5 ? "science" : "history"});
       questions.push_back(q);
     }
     ASSERT_TRUE(store_->UpsertQuestions(questions, nullptr).ok());

@@ -242,10 +242,9 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
   EXPECT_THAT(raw.Column(indexes), Not(Contains("questions_normalised_index")));
 }
 
-// A failure while the day's answers are written leaves nothing of the day:
-// no result, no streak, no answers, no totals; a retry completes it.
-TEST_F(SqliteStoreTest, AFailureWritingTheDaysAnswersLeavesNothingAndTheRetryCompletesIt) {
-  auto store = Open();
+// u1's day of 2024-03-01: q1 right, q2 wrong (50 %, rank D), and the same
+// two answers as the store keeps them.
+DailyProgress TwoAnswerDay() {
   DailyProgress day;
   day.date = "2024-03-01";
   day.correct_count = 1;
@@ -254,8 +253,19 @@ TEST_F(SqliteStoreTest, AFailureWritingTheDaysAnswersLeavesNothingAndTheRetryCom
   day.rank = "D";
   day.answers = {{"q1", true, true, 1709251200.5}, {"q2", false, false, 1709251201.5}};
   day.completed_at = "2024-03-01T09:00:00.000Z";
-  const std::vector<Answer> answers = {{"u1", "q1", true, true, 1709251200.5, std::nullopt},
-                                       {"u1", "q2", false, false, 1709251201.5, std::nullopt}};
+  return day;
+}
+
+std::vector<Answer> TwoAnswerDayAnswers() {
+  return {{"u1", "q1", true, true, 1709251200.5, std::nullopt}, {"u1", "q2", false, false, 1709251201.5, std::nullopt}};
+}
+
+// A failure while the day's answers are written leaves nothing of the day:
+// no result, no streak, no answers, no totals; a retry completes it.
+TEST_F(SqliteStoreTest, AFailureWritingTheDaysAnswersLeavesNothingAndTheRetryCompletesIt) {
+  auto store = Open();
+  const DailyProgress day = TwoAnswerDay();
+  const std::vector<Answer> answers = TwoAnswerDayAnswers();
   const StreakState streak{1, 1, CivilDate::Parse("2024-03-01")};
   {
     RawDb raw(path_);
@@ -358,22 +368,14 @@ TEST_F(SqliteStoreTest, OpeningAVersion3StoreRefoldsThePendingProposals) {
 // challenge (the same question at the same time) become "daily", and the
 // same question answered earlier in arcade play stays counted.
 TEST_F(SqliteStoreTest, OpeningAVersion4StoreMarksTheDailyAnswers) {
-  DailyProgress day;
-  day.date = "2024-03-01";
-  day.correct_count = 1;
-  day.total_questions = 2;
-  day.score = 50;
-  day.rank = "D";
-  day.answers = {{"q1", true, true, 1709251200.5}, {"q2", false, false, 1709251201.5}};
-  day.completed_at = "2024-03-01T09:00:00.000Z";
+  const DailyProgress day = TwoAnswerDay();
   {
     auto store = Open();
     Must(store->RecordAnswers(std::vector<Answer>{{"u1", "q2", false, false, 1000.0, std::nullopt},
                                                   {"u1", "q3", true, true, 1001.0, std::nullopt}},
                               "2024-02-01T00:00:00.000Z"));
-    const std::vector<Answer> answers = {{"u1", "q1", true, true, 1709251200.5, std::nullopt},
-                                         {"u1", "q2", false, false, 1709251201.5, std::nullopt}};
-    ASSERT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{1, 1, CivilDate::Parse("2024-03-01")}, answers,
+    ASSERT_THAT(store->CompleteDailyChallenge("u1", day, StreakState{1, 1, CivilDate::Parse("2024-03-01")},
+                                              TwoAnswerDayAnswers(),
                                               "2024-03-01T09:00:00.000Z"),
                 IsOk());
   }
