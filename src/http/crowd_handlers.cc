@@ -45,12 +45,11 @@ HttpResponse Api::DisputedQuestions(Context& ctx) {
 }
 
 HttpResponse Api::QuestionStats(Context& ctx) {
-  auto id = ctx.query.find("question_id");
-  if (id == ctx.query.end() || id->second.empty() || id->second.size() > 128)
-    return Error(ctx, ServiceError::InvalidParameter("question_id is required (1 to 128 bytes)"));
+  auto id = ReadQuestionIdParam(ctx.query);
+  if (!id.ok()) return Error(ctx, id.error());
   auto fit = CrowdFit();
   if (!fit.ok()) return Error(ctx, fit.error());
-  auto stats = StatsOf(**fit, *services_.catalog->Current(), id->second);
+  auto stats = StatsOf(**fit, *services_.catalog->Current(), *id);
   if (!stats.ok()) return Error(ctx, stats.error());
   const QuestionJudgment& j = stats->judgment;
   nlohmann::ordered_json out;

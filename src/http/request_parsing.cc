@@ -143,6 +143,13 @@ Outcome<DisputeQuery> ReadDisputeQuery(const QueryParams& query) {
   return q;
 }
 
+Outcome<std::string> ReadQuestionIdParam(const QueryParams& query) {
+  auto it = query.find("question_id");
+  if (it == query.end() || it->second.empty() || it->second.size() > 128)
+    return ServiceError::InvalidParameter("question_id is required (1 to 128 bytes)");
+  return it->second;
+}
+
 Outcome<std::vector<AnswerInput>> ReadAnswers(const nlohmann::json& list, const Caller& caller, std::int64_t now_ms) {
   if (!list.is_array()) return Invalid("answers must be a list");
   if (list.empty() || list.size() > kMaxAnswersPerRequest)

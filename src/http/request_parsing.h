@@ -39,6 +39,8 @@ Outcome<FetchRequest> ReadFetchRequest(const QueryParams& query);
 // disputed-questions: min_confidence (0.5 to 1), limit (1 to 500, default
 // 50), cursor.
 Outcome<DisputeQuery> ReadDisputeQuery(const QueryParams& query);
+// question-stats: question_id (required, 1 to 128 bytes).
+Outcome<std::string> ReadQuestionIdParam(const QueryParams& query);
 
 // A list of answers (1 to 100). The token decides who answers: an answer's
 // optional user_id must name the caller, as their user id or as their

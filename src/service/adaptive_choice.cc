@@ -23,7 +23,6 @@ std::shared_ptr<const AdaptiveChoice::NeedTable> AdaptiveChoice::Needs(
   table->need.resize(catalog->entries.size());
   // Both lists are in id byte order: one merge. A question the fit has not
   // seen (added since) needs what one without answers needs.
-  QuestionJudgment fresh;
   const std::vector<QuestionJudgment>* fitted = crowd ? &crowd->analysis.questions : nullptr;
   std::size_t f = 0;
   for (std::size_t e = 0; e < catalog->entries.size(); ++e) {
@@ -32,10 +31,7 @@ std::shared_ptr<const AdaptiveChoice::NeedTable> AdaptiveChoice::Needs(
     if (fitted && f < fitted->size() && (*fitted)[f].question_id == entry.id && (*fitted)[f].label == entry.answer) {
       table->need[e] = static_cast<float>(AnswerNeed((*fitted)[f]));
     } else {
-      fresh.label = entry.answer;
-      fresh.p_true = entry.answer ? label_prior_ : 1.0 - label_prior_;
-      fresh.confidence = 1.0 - label_prior_;
-      table->need[e] = static_cast<float>(AnswerNeed(fresh));
+      table->need[e] = static_cast<float>(AnswerNeed(UnansweredJudgment(entry.id, entry.answer, label_prior_)));
     }
   }
   table_ = std::move(table);

@@ -38,7 +38,7 @@ Result<AnsweredQuestions::Seen> AnsweredQuestions::SeenIn(const std::string& use
   return seen;
 }
 
-void AnsweredQuestions::Add(const std::string& user_id, std::span<const std::string> question_ids,
+void AnsweredQuestions::Add(const std::string& user_id, std::span<const Answer> answers,
                             const QuestionCatalog::Snapshot& catalog) {
   Shard& shard = ShardOf(user_id);
   std::lock_guard lock(shard.mu);
@@ -47,7 +47,8 @@ void AnsweredQuestions::Add(const std::string& user_id, std::span<const std::str
   Entry& e = it->second;
   const bool same_catalog = e.seen && e.catalog_version == catalog.version;
   std::vector<std::uint32_t> seen = same_catalog ? *e.seen : std::vector<std::uint32_t>();
-  for (const std::string& id : question_ids) {
+  for (const Answer& a : answers) {
+    const std::string& id = a.question_id;
     auto at = std::lower_bound(e.ids.begin(), e.ids.end(), id);
     if (at != e.ids.end() && *at == id) continue;
     e.ids.insert(at, id);

@@ -35,10 +35,9 @@ class AnsweredQuestions {
   // The sorted entry indexes in `catalog` of the questions `user_id`
   // answered. `fresh` reads the store whatever is kept (mode label).
   Result<Seen> SeenIn(const std::string& user_id, const QuestionCatalog::Snapshot& catalog, bool fresh = false);
-  // This process recorded answers of `user_id` to `question_ids` (of
+  // This process recorded `answers` of `user_id` (to questions of
   // `catalog`).
-  void Add(const std::string& user_id, std::span<const std::string> question_ids,
-           const QuestionCatalog::Snapshot& catalog);
+  void Add(const std::string& user_id, std::span<const Answer> answers, const QuestionCatalog::Snapshot& catalog);
 
  private:
   struct Entry {

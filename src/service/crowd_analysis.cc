@@ -6,6 +6,15 @@
 
 namespace truthbyte {
 
+QuestionJudgment UnansweredJudgment(const std::string& question_id, bool label, double label_prior) {
+  QuestionJudgment j;
+  j.question_id = question_id;
+  j.label = label;
+  j.p_true = label ? label_prior : 1.0 - label_prior;
+  j.confidence = 1.0 - label_prior;
+  return j;
+}
+
 int EmpiricalDifficulty(double share_right) {
   if (share_right >= 0.9) return 1;
   if (share_right >= 0.75) return 2;

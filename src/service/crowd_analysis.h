@@ -56,6 +56,10 @@ struct CrowdAnalysis {
   int disputed = 0;
 };
 
+// What the model says of a question with no answers (or one newer than the
+// fit): its label's prior, nothing more.
+QuestionJudgment UnansweredJudgment(const std::string& question_id, bool label, double label_prior);
+
 // The difficulty (1-5) of a question that reliable players answer as the
 // crowd does `share_right` of the time (weighted by reliability).
 int EmpiricalDifficulty(double share_right);

@@ -11,12 +11,6 @@
 namespace truthbyte {
 namespace {
 
-// Confidence first (highest first), then id.
-bool ShownBefore(double conf_a, const std::string& id_a, double conf_b, const std::string& id_b) {
-  if (conf_a != conf_b) return conf_a > conf_b;
-  return id_a < id_b;
-}
-
 std::string EncodeCursor(const QuestionJudgment& j) {
   char number[32];
   const int n = std::snprintf(number, sizeof number, "%.17g", j.confidence);
@@ -56,7 +50,7 @@ Outcome<DisputePage> ListDisputes(const CrowdSnapshot& crowd, const QuestionCata
   // crowd.by_confidence is in the order shown: the first after the cursor.
   auto first = std::partition_point(crowd.by_confidence.begin(), crowd.by_confidence.end(), [&](std::uint32_t i) {
     const QuestionJudgment& j = questions[i];
-    return ShownBefore(j.confidence, j.question_id, after_confidence, after_id) ||
+    return ListedBefore(j.confidence, j.question_id, after_confidence, after_id) ||
            (j.confidence == after_confidence && j.question_id == after_id);
   });
   for (auto it = first; it != crowd.by_confidence.end(); ++it) {
@@ -79,13 +73,9 @@ Outcome<QuestionStats> StatsOf(const CrowdSnapshot& crowd, const QuestionCatalog
   auto it = std::lower_bound(questions.begin(), questions.end(), question_id,
                              [](const QuestionJudgment& j, const std::string& id) { return j.question_id < id; });
   QuestionStats stats;
-  if (it != questions.end() && it->question_id == question_id) {
-    stats.judgment = *it;
-  } else {
-    stats.judgment.question_id = question_id;
-    stats.judgment.p_true = entry->answer ? crowd.label_prior : 1.0 - crowd.label_prior;
-    stats.judgment.confidence = 1.0 - crowd.label_prior;
-  }
+  stats.judgment = it != questions.end() && it->question_id == question_id
+                       ? *it
+                       : UnansweredJudgment(question_id, entry->answer, crowd.label_prior);
   stats.judgment.label = entry->answer;  // the label now (a flip since the fit shows)
   const QuestionJudgment& j = stats.judgment;
   if (j.answers > 0) stats.agreement = static_cast<double>(j.label ? j.true_votes : j.answers - j.true_votes) / j.answers;

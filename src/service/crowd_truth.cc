@@ -21,8 +21,7 @@ void CrowdSnapshot::Index() {
   std::sort(by_confidence.begin(), by_confidence.end(), [&](std::uint32_t a, std::uint32_t b) {
     const QuestionJudgment& x = analysis.questions[a];
     const QuestionJudgment& y = analysis.questions[b];
-    if (x.confidence != y.confidence) return x.confidence > y.confidence;
-    return x.question_id < y.question_id;
+    return ListedBefore(x.confidence, x.question_id, y.confidence, y.question_id);
   });
 }
 

@@ -9,12 +9,20 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "service/crowd_analysis.h"
 
 namespace truthbyte {
+
+// The order of the disputed-questions list: by confidence, highest first,
+// then by id.
+inline bool ListedBefore(double confidence_a, std::string_view id_a, double confidence_b, std::string_view id_b) {
+  if (confidence_a != confidence_b) return confidence_a > confidence_b;
+  return id_a < id_b;
+}
 
 struct CrowdSnapshot {
   CrowdAnalysis analysis;
@@ -25,8 +33,8 @@ struct CrowdSnapshot {
   // Made by Index():
   std::unordered_map<std::string, std::size_t> player_index;  // user id -> analysis.players
   // The questions with at least dispute_min_answers answers whose posterior
-  // is against their label (confidence above 0.5), by confidence, highest
-  // first, then by id: the disputed-questions list.
+  // is against their label (confidence above 0.5), ListedBefore first: the
+  // disputed-questions list.
   std::vector<std::uint32_t> by_confidence;
 
   // Builds the indexes from `analysis`.

@@ -16,6 +16,14 @@ thread_local SplitMix64 tls_rng([] {
   return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }());
 
+// 404 for a fetch that found nothing to serve: none in the category, or
+// (mode label) none the player has not answered.
+ServiceError NoQuestions(bool all_answered, const std::string& category, int difficulty) {
+  return ServiceError::NotFound(std::string(all_answered ? "you have answered every question" : "no questions") +
+                                " in category \"" + category + "\"" +
+                                (difficulty ? " with difficulty " + std::to_string(difficulty) : ""));
+}
+
 }  // namespace
 
 ServiceError DailySubmissionDateError(const CivilDate& today) {
@@ -44,9 +52,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
       for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, tls_rng))
         result.owned_json.push_back(QuestionJsonWithoutAnswer(entry->json));
       for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
-      if (result.question_json.empty())
-        return ServiceError::NotFound("you have answered every question in category \"" + category + "\"" +
-                                      (difficulty ? " with difficulty " + std::to_string(difficulty) : ""));
+      if (result.question_json.empty()) return NoQuestions(/*all_answered=*/true, category, difficulty);
       return result;
     }
     for (const auto* entry : snapshot.Sample(category, difficulty, count, tls_rng, seen))
@@ -77,12 +83,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   for (const Question& q : *questions)
     result.owned_json.push_back(label_mode ? QuestionJsonWithoutAnswer(QuestionToJsonText(q)) : QuestionToJsonText(q));
   for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
-  if (result.question_json.empty()) {
-    return ServiceError::NotFound(std::string(label_mode && !found->ids.empty() ? "you have answered every question"
-                                                                                  : "no questions") +
-                                  " in category \"" + category + "\"" +
-                                  (difficulty ? " with difficulty " + std::to_string(difficulty) : ""));
-  }
+  if (result.question_json.empty()) return NoQuestions(label_mode && !found->ids.empty(), category, difficulty);
   return result;
 }
 
@@ -93,6 +94,8 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
   AnswerSubmissionResult result;
   std::vector<Answer> known;
   known.reserve(answers.size());
+  std::vector<TimedAnswer> timing;  // per known answer
+  timing.reserve(answers.size());
   for (const AnswerInput& in : answers) {
     const QuestionCatalog::Entry* entry = snapshot->Find(in.question_id);
     if (!entry) {
@@ -108,26 +111,14 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
     a.timestamp = in.timestamp;
     a.response_time_ms = in.response_time_ms;
     known.push_back(std::move(a));
+    // A time the server filled in says nothing of the player's pace.
+    timing.push_back({in.timestamp_given ? std::optional<double>(in.timestamp) : std::nullopt, in.response_time_ms});
   }
-  if (hygiene_) {
-    std::vector<TimedAnswer> timing;
-    timing.reserve(known.size());
-    for (const AnswerInput& in : answers) {
-      if (!snapshot->Find(in.question_id)) continue;
-      // A time the server filled in says nothing of the player's pace.
-      timing.push_back({in.timestamp_given ? std::optional<double>(in.timestamp) : std::nullopt, in.response_time_ms});
-    }
-    hygiene_->Classify(user_id, timing, known, now_ms / 1000);
-  }
+  if (hygiene_) hygiene_->Classify(user_id, timing, known, now_ms / 1000);
   for (const Answer& a : known) ++result.judgments[static_cast<int>(a.judgment)];
   auto recorded = store_.RecordAnswers(known, FormatTimestampMs(now_ms));
   if (!recorded.ok()) return ServiceError::FromStatus(recorded.status());
-  if (recorded->recorded > 0) {
-    std::vector<std::string> ids;
-    ids.reserve(known.size());
-    for (const Answer& a : known) ids.push_back(a.question_id);
-    answered_.Add(user_id, ids, *snapshot);
-  }
+  if (recorded->recorded > 0) answered_.Add(user_id, known, *snapshot);
   result.recorded = recorded->recorded;
   result.duplicates = recorded->duplicates;
   if (auto it = recorded->totals.find(user_id); it != recorded->totals.end()) {
@@ -338,9 +329,7 @@ Outcome<DailySubmissionResult> GameService::SubmitDaily(const std::string& user_
   if (s.code() == StatusCode::kConditionFailed)
     return ServiceError::Of(ErrorCode::kAlreadyCompleted, "the daily challenge of " + challenge->date + " is already completed");
   if (!s.ok()) return ServiceError::FromStatus(s);
-  std::vector<std::string> ids;
-  for (const Answer& a : dataset) ids.push_back(a.question_id);
-  answered_.Add(user_id, ids, *snapshot);
+  answered_.Add(user_id, dataset, *snapshot);
   return result;
 }
 

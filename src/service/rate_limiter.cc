@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 
 namespace truthbyte {
 
@@ -35,12 +36,10 @@ RateDecision MemoryRateLimiter::Apply(const std::string& key, std::int64_t limit
 
 std::int64_t MemoryRateLimiter::Count(const std::string& key, std::int64_t amount, std::int64_t window,
                                      std::int64_t now) {
-  Shard& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
-  std::lock_guard lock(shard.mu);
-  Window& w = shard.windows[key];
-  if (w.reset <= now) w = Window{0, now + window};
-  w.count += amount;
-  return w.count;
+  // A limit nothing reaches: Apply always adds, and what remains of it
+  // gives the count.
+  constexpr std::int64_t kNoLimit = std::numeric_limits<std::int64_t>::max();
+  return kNoLimit - Apply(key, kNoLimit, window, now, amount).remaining;
 }
 
 void MemoryRateLimiter::Remember(const std::string& key, std::int64_t count, std::int64_t reset) {

@@ -48,7 +48,7 @@ TEST_F(AnsweredQuestionsTest, OwnAnswersShowAtOnceAndOtherProcessesAnswersAfterT
   RecordElsewhere("u", "b");
   AnsweredQuestions answered(*store_, std::chrono::seconds(3600));
   EXPECT_THAT(Seen(answered, "u"), ElementsAre(1u));  // "b" is entry 1
-  const std::vector<std::string> mine{"d"};
+  const std::vector<Answer> mine{{"u", "d", true, true, 1.0, std::nullopt}};
   answered.Add("u", mine, *catalog_->Current());
   EXPECT_THAT(Seen(answered, "u"), ElementsAre(1u, 3u));
   RecordElsewhere("u", "a");
