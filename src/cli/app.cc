@@ -75,11 +75,11 @@ int RunTruthbyte(int argc, char** argv) {
   });
 
   ExportOptions export_options;
-  auto* exp = app.add_subcommand("export", "Write questions, answers, users, submissions or judgments as JSON Lines");
+  auto* exp = app.add_subcommand("export", "Write questions, answers, users, submissions, judgments or resolutions as JSON Lines");
   AddOption(exp, "--what", export_options.what,
             "questions, answers (with each player's reliability), users, submissions, or judgments (the crowd "
-            "label of every question)")
-      ->check(CLI::IsMember({"questions", "answers", "users", "submissions", "judgments"}))
+            "label of every question), or resolutions (every reviewer's decision on a disputed label)")
+      ->check(CLI::IsMember({"questions", "answers", "users", "submissions", "judgments", "resolutions"}))
       ->capture_default_str();
   AddOption(exp, "--label-prior", export_options.label_prior,
             "With --what judgments or answers: the crowd model's label prior (as crowd analyze)")
@@ -177,6 +177,15 @@ int RunTruthbyte(int argc, char** argv) {
       ->capture_default_str();
   AddFlag(analyze, "--json", crowd_json, "Print JSON (with every disputed question)");
   analyze->callback([&] { exit_code = RunCrowdAnalyze(store, label_prior, crowd_json, std::cout); });
+  std::string resolve_id, resolve_action, resolve_reviewer = "operator", resolve_notes;
+  auto* resolve = crowd->add_subcommand("resolve", "Decide a disputed label: keep it, flip it or retire the question");
+  resolve->add_option("QUESTION_ID", resolve_id, "Question id")->required();
+  AddOption(resolve, "--action", resolve_action, "keep, flip or retire")->required();
+  AddOption(resolve, "--reviewer", resolve_reviewer, "Reviewer name recorded with the decision")->capture_default_str();
+  AddOption(resolve, "--notes", resolve_notes, "Reviewer notes");
+  resolve->callback([&] {
+    exit_code = RunCrowdResolve(store, resolve_id, resolve_action, resolve_reviewer, resolve_notes, std::cout);
+  });
 
   auto* token = app.add_subcommand("token", "Print an admin access token (for moderation over HTTP)");
   AddFlag(token, "--admin", token_admin, "An admin token (required)");

@@ -78,13 +78,18 @@ int RunServe(const StoreOptions& store, const ServeOptions& options, std::ostrea
 int RunToken(const StoreOptions& store, bool admin, double hours, std::ostream& out);
 // A full fit of the crowd model over the store's answers, and its summary.
 int RunCrowdAnalyze(const StoreOptions& store, double label_prior, bool json, std::ostream& out);
+// crowd resolve: a reviewer's decision on a question's label, as POST /v1/resolve-dispute.
+int RunCrowdResolve(const StoreOptions& store, const std::string& question_id, const std::string& action,
+                    const std::string& reviewer, const std::string& notes, std::ostream& out);
 
 // The bundled starter question file: $TRUTHBYTE_STARTER_FILE, else the
 // installed copy beside the binary (../share/truthbyte), else the source tree.
 std::string StarterQuestionsPath();
 
-// Current time as ISO-8601 UTC with milliseconds.
+// Current time as ISO-8601 UTC with milliseconds, and in milliseconds
+// since the epoch.
 std::string NowIso();
+std::int64_t NowUnixMs();
 CivilDate TodayUtc();
 
 // Where a command writes its JSON Lines: standard output, or with --out an

@@ -1,4 +1,5 @@
-// crowd analyze: a full fit of the crowd model over the store's answers.
+// crowd analyze: a full fit of the crowd model over the store's answers;
+// crowd resolve: a reviewer's decision on a disputed label.
 
 #include <algorithm>
 #include <ostream>
@@ -8,7 +9,9 @@
 
 #include "cli/commands.h"
 #include "core/json_text.h"
+#include "core/civil_date.h"
 #include "service/crowd_analysis.h"
+#include "service/dispute_resolution.h"
 #include "store/open_store.h"
 
 namespace truthbyte::cli {
@@ -77,6 +80,26 @@ int RunCrowdAnalyze(const StoreOptions& store_options, double label_prior, bool 
   }
   if (disputed.size() > kDisputesShown)
     out << fmt::format("  ... and {} more (--json lists them all)\n", disputed.size() - kDisputesShown);
+  return 0;
+}
+
+int RunCrowdResolve(const StoreOptions& store_options, const std::string& question_id, const std::string& action,
+                    const std::string& reviewer, const std::string& notes, std::ostream& out) {
+  auto parsed = ParseResolutionAction(action);
+  if (!parsed) return Fail("--action must be keep, flip or retire, not \"" + action + "\"");
+  auto store = OpenStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+  DisputeDecision decision{question_id, *parsed, notes, std::nullopt};
+  auto resolved = ResolveDispute(**store, nullptr, decision, reviewer, NowUnixMs());
+  if (!resolved.ok()) return Fail(resolved.error().message);
+  const char* label_after = resolved->label_after ? "true" : "false";
+  switch (resolved->action) {
+    case ResolutionAction::kKeep: out << fmt::format("kept the label of {} ({})\n", question_id, label_after); break;
+    case ResolutionAction::kFlip:
+      out << fmt::format("flipped the label of {} to {} (scores already given stand)\n", question_id, label_after);
+      break;
+    case ResolutionAction::kRetire: out << fmt::format("retired {} from play\n", question_id); break;
+  }
   return 0;
 }
 

@@ -43,7 +43,7 @@ std::string JudgmentLine(const QuestionJudgment& j, const std::string& question)
   out["disputed"] = j.disputed;
   out["empirical_difficulty"] =
       j.empirical_difficulty ? nlohmann::ordered_json(j.empirical_difficulty) : nlohmann::ordered_json();
-  out["resolution"] = nullptr;  // dispute resolutions: not recorded yet
+  out["resolution"] = j.resolution ? nlohmann::ordered_json(ResolutionToJson(*j.resolution)) : nlohmann::ordered_json();
   return JsonText(out);
 }
 
@@ -121,8 +121,11 @@ int RunExport(const StoreOptions& store_options, const ExportOptions& options, s
   } else if (options.what == "submissions") {
     status = s.ScanSubmissions(
         WriteLines<Submission>(*os, [](const Submission& x) { return JsonLine(SubmissionToJson(x)); }));
+  } else if (options.what == "resolutions") {
+    status = s.ScanResolutions(
+        WriteLines<Resolution>(*os, [](const Resolution& r) { return JsonLine(ResolutionToJson(r)); }));
   } else {
-    return Fail("--what must be questions, answers, users, submissions or judgments");
+    return Fail("--what must be questions, answers, users, submissions, judgments or resolutions");
   }
   if (!status.ok()) return Fail(status);
   if (Status st = target.Finish(); !st.ok()) return Fail(st);

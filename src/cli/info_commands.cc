@@ -26,10 +26,12 @@ int Fail(const std::string& message) {
 
 int Fail(const Status& status) { return Fail(status.message()); }
 
-std::string NowIso() {
+std::int64_t NowUnixMs() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
 }
+
+std::string NowIso() { return FormatTimestampMs(NowUnixMs()); }
 
 CivilDate TodayUtc() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();

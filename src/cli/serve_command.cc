@@ -28,13 +28,10 @@
 namespace truthbyte::cli {
 namespace {
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // A thread that calls `step` after `first_wait`, and again after whatever
 // wait each call returns, until it is destroyed (which wakes and joins it).
+constexpr std::chrono::milliseconds kServedFlushInterval(200);
+
 class BackgroundLoop {
  public:
   using Step = std::function<std::chrono::steady_clock::duration()>;
@@ -154,13 +151,14 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   CrowdTruth crowd(store, crowd_options);
   const JudgmentHygiene hygiene({.min_answer_ms = options.min_answer_ms, .max_per_hour = options.max_judgments_per_hour},
                                 limiter.get());
+  ServedQuestions served(store);
   GameService game(store, catalog, options.daily_window, options.crowd_refit > 0 ? &crowd : nullptr,
-                   options.label_prior, &hygiene);
+                   options.label_prior, &hygiene, &served);
   ProposalService proposals(store, catalog);
   Api api(api_options,
           Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),
                         options.crowd_refit > 0 ? &crowd : nullptr},
-          NowMs);
+          NowUnixMs);
 
   ServerOptions server_options;
   server_options.host = options.host;
@@ -176,12 +174,21 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   if (options.crowd_refit > 0)
     refitter.emplace(std::chrono::milliseconds(0), /*low_priority=*/true,
                      CrowdRefit(crowd, ms(options.crowd_refit), std::chrono::minutes(1)));
+  // What fetch-questions served reaches the store within a fifth of a
+  // second, where other instances find it.
+  BackgroundLoop served_flush(kServedFlushInterval, /*low_priority=*/false, [&served] {
+    if (Status st = served.Flush(); !st.ok())
+      std::cerr << "truthbyte: recording served questions failed (retrying): " << st.message() << std::endl;
+    return std::chrono::steady_clock::duration(kServedFlushInterval);
+  });
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",
                        catalog.Current()->entries.size(), store.Describe(), shown_host, port, shown_host, port);
     out.flush();
   });
+  if (Status flushed = served.Flush(); !flushed.ok())
+    std::cerr << "truthbyte: recording served questions failed: " << flushed.message() << std::endl;
   if (!s.ok()) return Fail(s);
   out << "TruthByte stopped\n";
   return 0;
@@ -196,7 +203,7 @@ int RunToken(const StoreOptions& store_options, bool admin, double hours, std::o
   auto salt = LoadIpSalt(**store);
   if (!salt.ok()) return Fail(salt.status());
   AuthService auth(**store, *secret, *salt);
-  out << auth.AdminToken(NowMs() / 1000, static_cast<std::int64_t>(hours * 3600)) << '\n';
+  out << auth.AdminToken(NowUnixMs() / 1000, static_cast<std::int64_t>(hours * 3600)) << '\n';
   return 0;
 }
 

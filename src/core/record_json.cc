@@ -89,4 +89,16 @@ nlohmann::ordered_json SubmissionToJson(const Submission& s) {
   return j;
 }
 
+nlohmann::ordered_json ResolutionToJson(const Resolution& r) {
+  nlohmann::ordered_json j;
+  j["question_id"] = r.question_id;
+  j["action"] = ResolutionActionName(r.action);
+  j["reviewer"] = r.reviewer;
+  j["resolved_at"] = r.resolved_at;
+  j["notes"] = r.notes;
+  j["label_before"] = r.label_before;
+  j["label_after"] = r.label_after;
+  return j;
+}
+
 }  // namespace truthbyte

@@ -17,5 +17,6 @@ Status DailyProgressFromJson(const std::string& date, const nlohmann::json& j, D
 // Includes the trust score and the streak as stored.
 nlohmann::ordered_json UserToJson(const User& u);
 nlohmann::ordered_json SubmissionToJson(const Submission& s);
+nlohmann::ordered_json ResolutionToJson(const Resolution& r);
 
 }  // namespace truthbyte

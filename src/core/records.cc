@@ -31,6 +31,27 @@ std::optional<Judgment> ParseJudgment(std::string_view name) {
   return std::nullopt;
 }
 
+const char* ResolutionActionName(ResolutionAction a) {
+  switch (a) {
+    case ResolutionAction::kKeep: return "keep";
+    case ResolutionAction::kFlip: return "flip";
+    case ResolutionAction::kRetire: return "retire";
+  }
+  return "keep";
+}
+
+std::optional<ResolutionAction> ParseResolutionAction(std::string_view name) {
+  for (int i = 0; i < kResolutionActions; ++i) {
+    const auto a = static_cast<ResolutionAction>(i);
+    if (name == ResolutionActionName(a)) return a;
+  }
+  return std::nullopt;
+}
+
+bool Settles(const Resolution& r, bool label) {
+  return r.action == ResolutionAction::kRetire || r.label_after == label;
+}
+
 std::optional<SubmissionStatus> ParseSubmissionStatus(const std::string& name) {
   if (name == "pending") return SubmissionStatus::kPending;
   if (name == "approved") return SubmissionStatus::kApproved;

@@ -97,6 +97,35 @@ struct Submission : QuestionContent {
   std::string approved_question_id;
 };
 
+// What a reviewer decided about a label the crowd disputes
+// (POST /v1/resolve-dispute).
+enum class ResolutionAction : std::uint8_t {
+  kKeep,    // the label stands: the question is no longer flagged
+  kFlip,    // the label was wrong and is now the other one (past scores stand)
+  kRetire,  // the question leaves play (fetches, the daily pool, category counts)
+};
+inline constexpr int kResolutionActions = 3;
+const char* ResolutionActionName(ResolutionAction a);
+std::optional<ResolutionAction> ParseResolutionAction(std::string_view name);
+
+// One resolution of one question; a question's latest resolution is the
+// one in force, the earlier ones are its history.
+struct Resolution {
+  std::string question_id;
+  std::string resolved_at;  // ISO-8601 UTC with milliseconds; with question_id, the key
+  ResolutionAction action = ResolutionAction::kKeep;
+  std::string reviewer;  // the admin token's subject
+  std::string notes;
+  bool label_before = false;  // the question's label when it was resolved
+  bool label_after = false;   // the label it left (the other one after a flip)
+};
+
+// Whether `r`, a question's latest resolution, keeps the question out of
+// the disputed list while its label is `label`: a retired question always;
+// a kept or flipped one while its label is the one the reviewer left (a
+// later import that changes the label opens the dispute again).
+bool Settles(const Resolution& r, bool label);
+
 // The frozen question list of one date.
 struct DailyChallenge {
   std::string date;  // YYYY-MM-DD

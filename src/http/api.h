@@ -111,6 +111,7 @@ class Api {
   HttpResponse ModerationQueue(Context& ctx);
   HttpResponse ApproveQuestion(Context& ctx);
   HttpResponse DisputedQuestions(Context& ctx);
+  HttpResponse ResolveDispute(Context& ctx);
   HttpResponse QuestionStats(Context& ctx);
   HttpResponse Health(Context& ctx);
   HttpResponse Ready(Context& ctx);

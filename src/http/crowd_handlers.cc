@@ -1,8 +1,9 @@
-// Crowd truth for the dataset owner: /v1/disputed-questions (admin) and
-// /v1/question-stats.
+// Crowd truth for the dataset owner: /v1/disputed-questions and
+// /v1/resolve-dispute (admin), /v1/question-stats.
 #include <nlohmann/json.hpp>
 
 #include "core/json_text.h"
+#include "core/record_json.h"
 #include "http/api_internal.h"
 #include "http/request_parsing.h"
 #include "service/crowd_reports.h"
@@ -44,6 +45,26 @@ HttpResponse Api::DisputedQuestions(Context& ctx) {
   return Json(ctx, 200, JsonText(out));
 }
 
+HttpResponse Api::ResolveDispute(Context& ctx) {
+  auto body = ParseBody(ctx.request.body());
+  if (!body.ok()) return Error(ctx, body.error());
+  auto decision = ReadDisputeDecision(*body);
+  if (!decision.ok()) return Error(ctx, decision.error());
+  auto resolved = truthbyte::ResolveDispute(*services_.store, services_.catalog, *decision, ctx.caller.user_id,
+                                            ctx.now_ms);
+  if (!resolved.ok()) return Error(ctx, resolved.error());
+  static constexpr const char* kMessages[kResolutionActions] = {
+      "the label stands; the question is no longer flagged",
+      "the label is flipped; answers already scored keep their scores",
+      "the question is retired from play",
+  };
+  nlohmann::ordered_json out;
+  out["success"] = true;
+  out["message"] = kMessages[static_cast<int>(resolved->action)];
+  out["resolution"] = ResolutionToJson(*resolved);
+  return Json(ctx, 200, JsonText(out));
+}
+
 HttpResponse Api::QuestionStats(Context& ctx) {
   auto id = ReadQuestionIdParam(ctx.query);
   if (!id.ok()) return Error(ctx, id.error());
@@ -63,6 +84,7 @@ HttpResponse Api::QuestionStats(Context& ctx) {
   out["empirical_difficulty"] = j.empirical_difficulty ? nlohmann::ordered_json(j.empirical_difficulty)
                                                       : nlohmann::ordered_json();
   out["confidence"] = j.confidence;
+  out["resolution"] = j.resolution ? nlohmann::ordered_json(ResolutionToJson(*j.resolution)) : nlohmann::ordered_json();
   return Json(ctx, 200, JsonText(out));
 }
 

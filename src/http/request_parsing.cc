@@ -281,6 +281,18 @@ Outcome<Proposal> ReadProposal(const nlohmann::json& body) {
   return std::move(check.proposal);
 }
 
+namespace {
+
+// Whether the optional reviewer's notes under `key` are absent, null or a
+// string of at most kMaxReviewerNotesBytes.
+bool AreNotes(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return true;
+  return it->is_string() && it->get_ref<const std::string&>().size() <= kMaxReviewerNotesBytes;
+}
+
+}  // namespace
+
 Outcome<Decision> ReadDecision(const nlohmann::json& j) {
   std::vector<std::string> problems;
   if (!j.is_object()) {
@@ -289,16 +301,36 @@ Outcome<Decision> ReadDecision(const nlohmann::json& j) {
     if (!j.contains("question_id") || !j["question_id"].is_string()) problems.push_back("question_id must be a string");
     if (!j.contains("action") || !j["action"].is_string() || (j["action"] != "approve" && j["action"] != "reject"))
       problems.push_back("action must be \"approve\" or \"reject\"");
-    if (j.contains("reviewer_notes") && !j["reviewer_notes"].is_null() &&
-        (!j["reviewer_notes"].is_string() ||
-         j["reviewer_notes"].get_ref<const std::string&>().size() > kMaxReviewerNotesBytes))
-      problems.push_back("reviewer_notes must be a string of at most 1000 characters");
+    if (!AreNotes(j, "reviewer_notes")) problems.push_back("reviewer_notes must be a string of at most 1000 bytes");
   }
   if (!problems.empty()) return Invalid("the decision is not valid", std::move(problems));
   Decision d;
   d.submission_id = j["question_id"].get<std::string>();
   d.approve = j["action"] == "approve";
   if (j.contains("reviewer_notes") && j["reviewer_notes"].is_string()) d.notes = j["reviewer_notes"].get<std::string>();
+  return d;
+}
+
+Outcome<DisputeDecision> ReadDisputeDecision(const nlohmann::json& j) {
+  std::vector<std::string> problems;
+  std::optional<ResolutionAction> action;
+  if (!j.is_object()) {
+    problems.push_back("the body must be an object");
+  } else {
+    if (!j.contains("question_id") || !j["question_id"].is_string() || j["question_id"].get_ref<const std::string&>().empty())
+      problems.push_back("question_id must be a non-empty string");
+    if (j.contains("action") && j["action"].is_string()) action = ParseResolutionAction(j["action"].get<std::string>());
+    if (!action) problems.push_back("action must be \"keep\", \"flip\" or \"retire\"");
+    if (!AreNotes(j, "notes")) problems.push_back("notes must be a string of at most 1000 bytes");
+    if (j.contains("label") && !j["label"].is_null() && !j["label"].is_boolean())
+      problems.push_back("label must be true or false (the label decided about)");
+  }
+  if (!problems.empty()) return Invalid("the resolution is not valid", std::move(problems));
+  DisputeDecision d;
+  d.question_id = j["question_id"].get<std::string>();
+  d.action = *action;
+  if (j.contains("notes") && j["notes"].is_string()) d.notes = j["notes"].get<std::string>();
+  if (j.contains("label") && j["label"].is_boolean()) d.label = j["label"].get<bool>();
   return d;
 }
 

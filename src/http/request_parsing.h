@@ -18,6 +18,7 @@
 #include "core/records.h"
 #include "service/auth_service.h"
 #include "service/crowd_reports.h"
+#include "service/dispute_resolution.h"
 #include "service/game_service.h"
 #include "service/service_error.h"
 
@@ -80,6 +81,9 @@ struct Decision {
   std::string notes;
 };
 Outcome<Decision> ReadDecision(const nlohmann::json& body);
+
+// resolve-dispute: {"question_id", "action": "keep"|"flip"|"retire", "notes"?, "label"?}.
+Outcome<DisputeDecision> ReadDisputeDecision(const nlohmann::json& body);
 
 // refresh: {"refresh_token"}.
 Outcome<std::string> ReadRefreshToken(const nlohmann::json& body);

@@ -34,6 +34,7 @@ std::vector<Api::Route> Api::RouteTable() {
       {"moderation-queue", {"/v1/moderation-queue"}, get, &Api::ModerationQueue, A::kAdmin, S::kRead},
       {"approve-question", {"/v1/approve-question"}, post, &Api::ApproveQuestion, A::kAdmin, S::kWrite},
       {"disputed-questions", {"/v1/disputed-questions"}, get, &Api::DisputedQuestions, A::kAdmin, S::kNone},
+      {"resolve-dispute", {"/v1/resolve-dispute"}, post, &Api::ResolveDispute, A::kAdmin, S::kWrite},
       {"question-stats", {"/v1/question-stats"}, get, &Api::QuestionStats, A::kUser, S::kNone},
       {"health", {"/health"}, get, &Api::Health, A::kOpen, S::kNone},
       {"ready", {"/ready"}, get, &Api::Ready, A::kOpen, S::kRead},

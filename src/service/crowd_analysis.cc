@@ -38,9 +38,15 @@ Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& opt
   }));
   crowd.questions = static_cast<std::uint32_t>(analysis.questions.size());
 
-  // ScanAnswers visits by user, so each player's answers are consecutive.
+  // Visits by question then time: the last one a question has is in force.
+  TB_RETURN_IF_ERROR(store.ScanResolutions([&](const Resolution& r) {
+    if (auto q = question_index.find(r.question_id); q != question_index.end())
+      analysis.questions[q->second].resolution = r;
+    return Status::Ok();
+  }));
+
   std::unordered_map<std::string, std::uint32_t> player_index;
-  TB_RETURN_IF_ERROR(store.ScanAnswers([&](const Answer& a) {
+  TB_RETURN_IF_ERROR(store.ScanAnswersUnordered([&](const Answer& a) {
     if (!IsJudgment(a.judgment)) {
       ++analysis.excluded[static_cast<int>(a.judgment)];
       return Status::Ok();
@@ -73,7 +79,8 @@ Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& opt
     QuestionJudgment& j = analysis.questions[q];
     j.p_true = fit.p_true[q];
     j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
-    j.disputed = j.answers >= options.dispute_min_answers && j.confidence >= options.dispute_confidence;
+    j.disputed = j.answers >= options.dispute_min_answers && j.confidence >= options.dispute_confidence &&
+                 !(j.resolution && Settles(*j.resolution, j.label));
     analysis.disputed += j.disputed ? 1 : 0;
   }
   for (std::size_t p = 0; p < analysis.players.size(); ++p) {

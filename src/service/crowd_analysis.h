@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct QuestionJudgment {
   // 1 (nearly every reliable player gets it right) to 5 (most get it
   // wrong); 0 when no answer of a reliable player is known.
   int empirical_difficulty = 0;
+  // The latest resolution of its dispute, if a reviewer made one; while it
+  // settles the question (Settles) the question is not disputed.
+  std::optional<Resolution> resolution;
 };
 
 struct PlayerJudgment {
@@ -45,7 +49,7 @@ struct PlayerJudgment {
 
 struct CrowdAnalysis {
   std::vector<QuestionJudgment> questions;  // in the store's id order
-  std::vector<PlayerJudgment> players;      // by user id
+  std::vector<PlayerJudgment> players;      // in the order of their first answer in the store's scan
   std::size_t answers = 0;                  // the answers the fit used
   std::size_t unknown_question_answers = 0;  // answers to questions no longer in the store
   // The answers kept out of the model, by Judgment (daily, unserved, ...).
@@ -64,7 +68,8 @@ QuestionJudgment UnansweredJudgment(const std::string& question_id, bool label, 
 // crowd does `share_right` of the time (weighted by reliability).
 int EmpiricalDifficulty(double share_right);
 
-// Reads the questions and the answers (ScanQuestions, ScanAnswers) and fits.
+// Reads the questions, the answers and the resolutions (ScanQuestions,
+// ScanAnswersUnordered, ScanResolutions) and fits.
 Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& options = {});
 
 }  // namespace truthbyte

@@ -29,11 +29,16 @@ bool DecodeCursor(const std::string& cursor, double* confidence, std::string* id
   return true;
 }
 
-std::string QuestionText(const QuestionCatalog::Snapshot& catalog, const std::string& id) {
-  const QuestionCatalog::Entry* entry = catalog.Find(id);
-  if (!entry) return "";
-  const auto j = nlohmann::json::parse(entry->json, nullptr, /*allow_exceptions=*/false);
+std::string QuestionText(const QuestionCatalog::Entry& entry) {
+  const auto j = nlohmann::json::parse(entry.json, nullptr, /*allow_exceptions=*/false);
   return j.is_object() && j.contains("question") && j["question"].is_string() ? j["question"].get<std::string>() : "";
+}
+
+// Whether a reviewer's resolution, as the catalog has it now, settles the
+// question: a resolution made since the fit counts at once.
+bool SettledNow(const QuestionCatalog::Snapshot& catalog, const std::string& id, bool label) {
+  const Resolution* r = catalog.ResolutionOf(id);
+  return r && Settles(*r, label);
 }
 
 }  // namespace
@@ -56,11 +61,15 @@ Outcome<DisputePage> ListDisputes(const CrowdSnapshot& crowd, const QuestionCata
   for (auto it = first; it != crowd.by_confidence.end(); ++it) {
     const QuestionJudgment& j = questions[*it];
     if (j.confidence < min_confidence) break;
+    const QuestionCatalog::Entry* entry = catalog.Find(j.question_id);
+    // Gone from the store, or its label changed since the fit (the next
+    // fit judges the new one), or settled by a reviewer.
+    if (!entry || entry->answer != j.label || SettledNow(catalog, j.question_id, j.label)) continue;
     if (page.questions.size() == static_cast<std::size_t>(query.limit)) {
       page.next_cursor = EncodeCursor(page.questions.back().judgment);
       break;
     }
-    page.questions.push_back({j, QuestionText(catalog, j.question_id)});
+    page.questions.push_back({j, QuestionText(*entry)});
   }
   return page;
 }
@@ -76,8 +85,15 @@ Outcome<QuestionStats> StatsOf(const CrowdSnapshot& crowd, const QuestionCatalog
   stats.judgment = it != questions.end() && it->question_id == question_id
                        ? *it
                        : UnansweredJudgment(question_id, entry->answer, crowd.label_prior);
-  stats.judgment.label = entry->answer;  // the label now (a flip since the fit shows)
-  const QuestionJudgment& j = stats.judgment;
+  QuestionJudgment& j = stats.judgment;
+  if (j.label != entry->answer) {
+    // Flipped since the fit: the posterior stands, judged against the label now.
+    j.label = entry->answer;
+    j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
+  }
+  j.disputed = j.answers >= crowd.dispute_min_answers && j.confidence >= crowd.dispute_confidence &&
+               !SettledNow(catalog, question_id, j.label);
+  if (const Resolution* r = catalog.ResolutionOf(question_id)) j.resolution = *r;
   if (j.answers > 0) stats.agreement = static_cast<double>(j.label ? j.true_votes : j.answers - j.true_votes) / j.answers;
   return stats;
 }

@@ -23,7 +23,7 @@ struct DisputeQuery {
 
 struct DisputedQuestion {
   QuestionJudgment judgment;
-  std::string question;  // the text, from the catalog ("" once it is gone)
+  std::string question;  // the text, from the catalog
 };
 
 struct DisputePage {
@@ -33,7 +33,8 @@ struct DisputePage {
 
 // The questions with at least the fit's minimum of answers whose label the
 // crowd contradicts with at least `min_confidence`, by confidence (then id),
-// after `cursor`. A cursor names the last question shown (its confidence
+// after `cursor`; not those a reviewer's resolution settles (Settles), nor
+// those gone from the catalog or relabelled since the fit. A cursor names the last question shown (its confidence
 // and id), so a page after a refit goes on from there: within one fit every
 // question appears exactly once. 400 for a cursor that is not one of ours.
 Outcome<DisputePage> ListDisputes(const CrowdSnapshot& crowd, const QuestionCatalog::Snapshot& catalog,
@@ -45,8 +46,9 @@ struct QuestionStats {
   std::optional<double> agreement;
 };
 
-// One question's judgment; 404 for a question the catalog does not have. A
-// question newer than the fit has no answers yet in it.
+// One question's judgment, against its label now and with its latest
+// resolution; 404 for a question the catalog does not have. A question
+// newer than the fit has no answers yet in it.
 Outcome<QuestionStats> StatsOf(const CrowdSnapshot& crowd, const QuestionCatalog::Snapshot& catalog,
                                const std::string& question_id);
 

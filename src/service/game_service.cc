@@ -47,16 +47,26 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
     answered = std::make_shared<const std::vector<std::uint32_t>>();
   }
   const std::vector<std::uint32_t>& seen = **answered;
+  std::vector<std::string> served_ids;
+  auto note_served = [&] {
+    if (served_) served_->Note(user_id, served_ids);
+  };
   if (const std::vector<std::uint32_t>* pool = snapshot.Pool(category, difficulty); pool && !pool->empty()) {
     if (label_mode) {
-      for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, tls_rng))
+      for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, tls_rng)) {
         result.owned_json.push_back(QuestionJsonWithoutAnswer(entry->json));
+        served_ids.push_back(entry->id);
+      }
       for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
       if (result.question_json.empty()) return NoQuestions(/*all_answered=*/true, category, difficulty);
+      note_served();
       return result;
     }
-    for (const auto* entry : snapshot.Sample(category, difficulty, count, tls_rng, seen))
+    for (const auto* entry : snapshot.Sample(category, difficulty, count, tls_rng, seen)) {
       result.question_json.emplace_back(entry->json);
+      served_ids.push_back(entry->id);
+    }
+    note_served();
     return result;
   }
 
@@ -65,6 +75,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   result.strategy = found->strategy == QueryStrategy::kScanFallback ? "scan" : "category_index";
   // Unanswered first (the answered ones only in mode random, at the end).
   std::vector<std::string>& pool = found->ids;
+  std::erase_if(pool, [&](const std::string& id) { return snapshot.IsRetired(id); });
   auto answered_ids = store_.AnsweredQuestionIds(user_id);
   if (!answered_ids.ok()) return ServiceError::FromStatus(answered_ids.status());
   auto unanswered_end = std::stable_partition(pool.begin(), pool.end(), [&](const std::string& id) {
@@ -80,10 +91,13 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   pool.resize(n);
   auto questions = store_.GetQuestions(pool);
   if (!questions.ok()) return ServiceError::FromStatus(questions.status());
-  for (const Question& q : *questions)
+  for (const Question& q : *questions) {
     result.owned_json.push_back(label_mode ? QuestionJsonWithoutAnswer(QuestionToJsonText(q)) : QuestionToJsonText(q));
+    served_ids.push_back(q.id);
+  }
   for (const std::string& j : result.owned_json) result.question_json.emplace_back(j);
   if (result.question_json.empty()) return NoQuestions(label_mode && !found->ids.empty(), category, difficulty);
+  note_served();
   return result;
 }
 
@@ -113,6 +127,9 @@ Outcome<AnswerSubmissionResult> GameService::SubmitAnswers(const std::string& us
     known.push_back(std::move(a));
     // A time the server filled in says nothing of the player's pace.
     timing.push_back({in.timestamp_given ? std::optional<double>(in.timestamp) : std::nullopt, in.response_time_ms});
+  }
+  if (served_) {
+    if (Status st = served_->Classify(user_id, known); !st.ok()) return ServiceError::FromStatus(st);
   }
   if (hygiene_) hygiene_->Classify(user_id, timing, known, now_ms / 1000);
   for (const Answer& a : known) ++result.judgments[static_cast<int>(a.judgment)];

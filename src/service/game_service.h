@@ -22,6 +22,7 @@
 #include "service/answered_questions.h"
 #include "service/judgment_hygiene.h"
 #include "service/question_catalog.h"
+#include "service/served_questions.h"
 #include "service/service_error.h"
 #include "store/store.h"
 
@@ -122,13 +123,17 @@ class GameService {
   // (ClassifyUnstoredDay); a day before the first stored challenge is 400.
   // `crowd` (may be null) orders mode=label; `label_prior` is its model's.
   // `hygiene` (may be null: every answer counts) keeps implausible answers
-  // out of the crowd model.
+  // out of the crowd model; `served` (may be null: every question counts as
+  // served) notes what fetch-questions serves and keeps answers to
+  // questions never served out of it.
   GameService(Store& store, QuestionCatalog& catalog, int daily_window_days = kDefaultDailyWindowDays,
-              const CrowdTruth* crowd = nullptr, double label_prior = 0.9, const JudgmentHygiene* hygiene = nullptr)
+              const CrowdTruth* crowd = nullptr, double label_prior = 0.9, const JudgmentHygiene* hygiene = nullptr,
+              ServedQuestions* served = nullptr)
       : store_(store),
         catalog_(catalog),
         daily_window_days_(daily_window_days),
         hygiene_(hygiene),
+        served_(served),
         answered_(store),
         adaptive_(crowd, label_prior) {}
 
@@ -176,6 +181,7 @@ class GameService {
   QuestionCatalog& catalog_;
   const int daily_window_days_;
   const JudgmentHygiene* const hygiene_;
+  ServedQuestions* const served_;
   AnsweredQuestions answered_;
   AdaptiveChoice adaptive_;
   mutable std::mutex daily_mu_;

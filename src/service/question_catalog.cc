@@ -42,9 +42,21 @@ bool QuestionCatalog::Snapshot::HasNormalisedText(std::string_view normalised) c
   return std::binary_search(normalised_text_hashes.begin(), normalised_text_hashes.end(), TextHash(normalised));
 }
 
-void QuestionCatalog::Snapshot::Add(const Question& q) {
+const Resolution* QuestionCatalog::Snapshot::ResolutionOf(std::string_view id) const {
+  auto it = resolutions.find(id);
+  return it == resolutions.end() ? nullptr : &it->second;
+}
+
+bool QuestionCatalog::Snapshot::IsRetired(std::string_view id) const {
+  const Resolution* r = ResolutionOf(id);
+  return r && r->action == ResolutionAction::kRetire;
+}
+
+void QuestionCatalog::Snapshot::Add(const Question& q, bool retired) {
   const auto index = static_cast<std::uint32_t>(entries.size());
   entries.push_back({q.id, json_arena.Add(QuestionToJsonText(q)), q.answer, q.difficulty});
+  normalised_text_hashes.push_back(TextHash(NormaliseQuestionText(q.question)));
+  if (retired) return;
   // "general" means every question, whatever the row's categories say.
   auto& general = by_category[std::string(kGeneralCategory)];
   general[0].push_back(index);
@@ -55,7 +67,6 @@ void QuestionCatalog::Snapshot::Add(const Question& q) {
     lists[0].push_back(index);
     if (q.difficulty >= 1 && q.difficulty <= 5) lists[static_cast<std::size_t>(q.difficulty)].push_back(index);
   }
-  normalised_text_hashes.push_back(TextHash(NormaliseQuestionText(q.question)));
   if (IsDailyEligible(q.difficulty)) daily_pool.push_back(index);
 }
 
@@ -107,9 +118,10 @@ std::vector<const QuestionCatalog::Entry*> QuestionCatalog::Snapshot::Sample(con
     // the time).
     std::vector<std::uint32_t> picked;
     picked.reserve(n);
-    // "general" at any difficulty lists every entry in order: draw the
-    // index itself and spare a cache miss on a list of m entries.
-    const bool every_entry = difficulty == 0 && category == kGeneralCategory;
+    // A pool of every entry (in order, as "general" at any difficulty when
+    // nothing is retired): draw the index itself and spare a cache miss on
+    // a list of m entries.
+    const bool every_entry = m == entries.size();
     while (picked.size() < n) {
       const std::uint64_t draw = rng.Below(m);
       const std::uint32_t index = every_entry ? static_cast<std::uint32_t>(draw) : pool[draw];
@@ -167,14 +179,34 @@ Status QuestionCatalog::RefreshNow() {
   auto next = std::make_shared<Snapshot>();
   next->version = *version;
   next->categories = std::move(*categories);
+  // By question then time: the last one of each question is in force.
+  TB_RETURN_IF_ERROR(store_.ScanResolutions([&](const Resolution& r) {
+    next->resolutions.insert_or_assign(r.question_id, r);
+    return Status::Ok();
+  }));
+  std::map<std::string, std::int64_t> retired_by_category;
+  std::size_t in_play = 0;
   TB_RETURN_IF_ERROR(store_.ScanQuestions([&](const Question& q) -> Status {
     if (!next->entries.empty() && !(next->entries.back().id < q.id))
       return Status::Internal("the store listed questions out of id order (" + q.id + ")");
-    next->Add(q);
+    const bool retired = next->IsRetired(q.id);
+    next->Add(q, retired);
+    if (!retired) {
+      ++in_play;
+    } else {
+      for (const std::string& category : q.categories) ++retired_by_category[category];
+    }
     return Status::Ok();
   }));
   next->Seal();
-  next->categories_json = CategoriesJson(next->categories, next->entries.size());
+  if (!retired_by_category.empty()) {
+    for (CategoryCount& c : next->categories)
+      if (auto it = retired_by_category.find(c.name); it != retired_by_category.end()) c.count -= it->second;
+    std::erase_if(next->categories, [](const CategoryCount& c) { return c.count <= 0; });
+    std::stable_sort(next->categories.begin(), next->categories.end(),
+                     [](const CategoryCount& a, const CategoryCount& b) { return a.count > b.count; });
+  }
+  next->categories_json = CategoriesJson(next->categories, in_play);
   std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(std::move(next)));
   refreshes_.fetch_add(1);
   return Status::Ok();

@@ -4,7 +4,9 @@
 // store. The catalog is replaced as a whole (copy-on-write snapshot), so
 // readers never wait for a refresh.
 //
-// Thread-safe. A refresh reads every question from the store; it runs after
+// Thread-safe. A refresh reads every question (and every dispute
+// resolution: retired questions stay findable but leave play) from the
+// store; it runs after
 // this process changes questions (RefreshNow) and when the store's version
 // stamp moves (CheckForChanges, called by a background timer).
 #pragma once
@@ -12,6 +14,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,15 +72,23 @@ class QuestionCatalog {
     // The body of GET /v1/categories, serialised once per snapshot.
     std::string categories_json = R"({"categories":[],"total_categories":0,"total_questions":0})";
     std::vector<std::uint32_t> daily_pool;  // entries of difficulty 1-4, in id byte order
+    // Each question's latest dispute resolution (Store::ScanResolutions).
+    std::map<std::string, Resolution, std::less<>> resolutions;
 
-    // Appends `q` to the entries and to every index. REQUIRES: questions
-    // are added in id byte order, each id once (a refresh adds them in the
-    // store's scan order), then Seal(). The category counts (`categories`)
-    // come from the store and are left alone.
-    void Add(const Question& q);
+    // Appends `q` to the entries and, unless it is retired from play, to
+    // every index. REQUIRES: questions are added in id byte order, each id
+    // once (a refresh adds them in the store's scan order), then Seal().
+    // The category counts (`categories`) come from the store and are left
+    // alone.
+    void Add(const Question& q, bool retired = false);
     // Sorts the text hashes and gives back what the indexes over-reserved.
     void Seal();
     const Entry* Find(std::string_view id) const;
+    // The latest resolution of the question's dispute; null when none.
+    const Resolution* ResolutionOf(std::string_view id) const;
+    // Whether a reviewer retired the question from play: it is scored when
+    // answered but no longer served (nor in the daily pool or the counts).
+    bool IsRetired(std::string_view id) const;
     bool HasNormalisedText(std::string_view normalised) const;
     // The ids of the daily pool, as SelectDailyQuestions takes them.
     std::vector<std::string> DailyPoolIds() const;

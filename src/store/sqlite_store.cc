@@ -644,6 +644,83 @@ class SqliteStore final : public Store {
     return rc == SQLITE_ROW;
   }
 
+  // ---- Served questions ---------------------------------------------------
+
+  Status RecordServed(std::span<const ServedQuestion> served) override {
+    if (served.empty()) return Status::Ok();
+    return group_->Write([&]() -> Status {
+      for (const ServedQuestion& s : served) {
+        Query q(Prepare("INSERT OR IGNORE INTO served(user_id, question_id) VALUES (?1, ?2)"));
+        q.Bind(1, s.user_id).Bind(2, s.question_id);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "note a served question"));
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::string>> ServedAmong(const std::string& user_id,
+                                               std::span<const std::string> question_ids) override {
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    std::vector<std::string> out;
+    for (const std::string& id : question_ids) {
+      Query q(reader->Prepare("SELECT 1 FROM served WHERE user_id = ?1 AND question_id = ?2"));
+      q.Bind(1, user_id).Bind(2, id);
+      const int rc = q.Step();
+      if (rc == SQLITE_ROW) {
+        out.push_back(id);
+      } else if (rc != SQLITE_DONE) {
+        return reader->Check(rc, "look up served questions");
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // ---- Dispute resolutions -------------------------------------------------
+
+  Status RecordResolution(const Resolution& r) override {
+    return group_->Write([&]() -> Status {
+      if (r.action == ResolutionAction::kFlip) {
+        Query q(Prepare("UPDATE questions SET answer = ?2 WHERE id = ?1"));
+        q.Bind(1, r.question_id).Bind(2, r.label_after ? 1 : 0);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "flip a question's label"));
+        if (sqlite3_changes(db_) == 0) return Status::NotFound("no question " + r.question_id);
+      }
+      {
+        Query q(Prepare("INSERT OR REPLACE INTO resolutions(question_id, resolved_at, action, reviewer, notes, "
+                        "label_before, label_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        q.Bind(1, r.question_id).Bind(2, r.resolved_at).Bind(3, ResolutionActionName(r.action)).Bind(4, r.reviewer)
+            .Bind(5, r.notes).Bind(6, r.label_before ? 1 : 0).Bind(7, r.label_after ? 1 : 0);
+        TB_RETURN_IF_ERROR(Check(q.Step(), "record a resolution"));
+      }
+      return BumpQuestionsVersion();
+    });
+  }
+
+  Status ScanResolutions(const Visitor<Resolution>& visit) override {
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT question_id, resolved_at, action, reviewer, notes, label_before, label_after "
+                            "FROM resolutions ORDER BY question_id, resolved_at"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Resolution r;
+      r.question_id = q.Text(0);
+      r.resolved_at = q.Text(1);
+      auto action = ParseResolutionAction(q.Text(2));
+      if (!action) return Status::Corruption("resolution of " + r.question_id + " has action " + q.Text(2));
+      r.action = *action;
+      r.reviewer = q.Text(3);
+      r.notes = q.Text(4);
+      r.label_before = q.Int(5) != 0;
+      r.label_after = q.Int(6) != 0;
+      TB_RETURN_IF_ERROR(visit(r));
+    }
+    return reader->Check(rc, "scan resolutions");
+  }
+
   // ---- Rate limits and settings -------------------------------------------
 
   Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount, std::int64_t window_seconds,

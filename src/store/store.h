@@ -40,6 +40,12 @@ struct UpsertCounts {
   std::size_t unchanged = 0;
 };
 
+// A question served to a player by fetch-questions.
+struct ServedQuestion {
+  std::string user_id;
+  std::string question_id;
+};
+
 struct CategoryCount {
   std::string name;
   std::string display_name;
@@ -187,6 +193,10 @@ class Store {
                                                   const std::string& now_iso) = 0;
   // Every answer, by (user, question); stops at the first non-ok visit.
   virtual Status ScanAnswers(const Visitor<Answer>& visit) = 0;
+  // Every answer in the order the engine reads them fastest, without
+  // holding the table in memory (DynamoDB: page by page as Scan returns
+  // them); for readers that need no order, as the crowd model's refit.
+  virtual Status ScanAnswersUnordered(const Visitor<Answer>& visit) { return ScanAnswers(visit); }
   // The answers to one question, by user id (the question_id index). On
   // DynamoDB the index is a global secondary index: eventually consistent.
   virtual Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) = 0;
@@ -251,6 +261,25 @@ class Store {
   // Whether a pending submission has this normalised question text
   // (NormaliseQuestionText).
   virtual Result<bool> PendingSubmissionWithText(const std::string& normalised_question) = 0;
+
+  // ---- Served questions ---------------------------------------------------
+  // Notes that each question was served to its player (judgment hygiene:
+  // an answer to a question never served is no judgment); one noted
+  // before is left as it is.
+  virtual Status RecordServed(std::span<const ServedQuestion> served) = 0;
+  // Those of `question_ids` that were served to `user_id`, sorted, once each.
+  virtual Result<std::vector<std::string>> ServedAmong(const std::string& user_id,
+                                                       std::span<const std::string> question_ids) = 0;
+
+  // ---- Dispute resolutions -------------------------------------------------
+  // Records a reviewer's resolution of a disputed label (one at the same
+  // question and resolved_at replaces it); a flip first sets the question's
+  // label to label_after (kNotFound when the question is not stored).
+  // Moves the questions version, so that every instance's catalog reloads
+  // (a retired question leaves play). Repeating a call changes nothing more.
+  virtual Status RecordResolution(const Resolution& resolution) = 0;
+  // Every resolution, by question id, then resolved_at.
+  virtual Status ScanResolutions(const Visitor<Resolution>& visit) = 0;
 
   // ---- Rate limits and settings -------------------------------------------
   // Adds `amount` to counter `key` in its current window of `window_seconds`

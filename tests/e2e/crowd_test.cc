@@ -21,11 +21,14 @@ TEST(CrowdTruthTest, AReliablePlayerAndARandomOneAreToldApartWhileTheyPlay) {
   Player fresh(server.port());
   EXPECT_TRUE(fresh.GetOk("/v1/user")["reliability"].is_null()) << "no answers, no estimate";
 
-  // Both answer the same questions: one always with the label, the other
-  // the label only every other time.
+  // Both answer the same questions, the twenty of one category (each is
+  // served all of them: answers to questions never served are no
+  // judgments): one always with the label, the other the label only every
+  // other time.
   Player good(server.port()), coin(server.port());
-  const json questions = good.GetOk("/v1/fetch-questions?num_questions=20")["questions"];
-  ASSERT_GE(questions.size(), 10u);
+  const json questions = good.GetOk("/v1/fetch-questions?category=science&num_questions=20")["questions"];
+  ASSERT_EQ(questions.size(), 20u);
+  ASSERT_EQ(coin.GetOk("/v1/fetch-questions?category=science&num_questions=20")["questions"].size(), 20u);
   json good_answers = json::array(), coin_answers = json::array();
   for (std::size_t i = 0; i < questions.size(); ++i) {
     const bool label = questions[i]["answer"].get<bool>();
@@ -102,13 +105,16 @@ TEST(CrowdTruthTest, TheLabelsTheCrowdContradictsAreListedAsDisputes) {
   const Headers admin = {{"Authorization", "Bearer " + testing::SplitLines(token.out).at(0)}};
   HttpClient client(server.port());
 
+  // Every player is served the twenty questions of one category.
+  const std::string all_science = "/v1/fetch-questions?category=science&num_questions=20";
   Player first(server.port());
-  const json questions = first.GetOk("/v1/fetch-questions?num_questions=20")["questions"];
+  const json questions = first.GetOk(all_science)["questions"];
   ASSERT_EQ(questions.size(), 20u);
   std::set<std::string> contradicted;
   for (int i = 0; i < 4; ++i) contradicted.insert(questions[i]["id"].get<std::string>());
   for (int p = 0; p < 8; ++p) {
     Player player(server.port());
+    ASSERT_EQ(player.GetOk(all_science)["questions"].size(), 20u);
     json answers = json::array();
     for (const json& q : questions) {
       const bool label = q["answer"].get<bool>();
@@ -170,6 +176,54 @@ TEST(CrowdTruthTest, TheLabelsTheCrowdContradictsAreListedAsDisputes) {
   ExpectError(client.Get("/v1/disputed-questions?cursor=junk", admin), 400, "invalid_parameter");
   ExpectError(first.Get("/v1/question-stats"), 400, "invalid_parameter");
   ExpectError(first.Get("/v1/question-stats?question_id=no-such-question"), 404, "not_found");
+
+  // The reviewer decides: keep one label, flip one, retire one question.
+  const std::vector<std::string> ids(contradicted.begin(), contradicted.end());
+  const int total_before = client.Get("/v1/categories").Json()["total_questions"].get<int>();
+  const json kept = client.PostJson("/v1/resolve-dispute", {{"question_id", ids[0]}, {"action", "keep"}}, admin).Json();
+  EXPECT_EQ(kept["success"], true) << kept.dump();
+  EXPECT_EQ(kept["resolution"]["action"], "keep");
+  EXPECT_FALSE(kept["resolution"]["reviewer"].get<std::string>().empty());
+  const bool label1 = first.GetOk("/v1/question-stats?question_id=" + ids[1])["label"].get<bool>();
+  const json flipped = client.PostJson("/v1/resolve-dispute",
+                                       {{"question_id", ids[1]}, {"action", "flip"}, {"label", label1},
+                                        {"notes", "the passage says otherwise"}},
+                                       admin).Json();
+  EXPECT_EQ(flipped["resolution"]["label_before"], label1) << flipped.dump();
+  EXPECT_EQ(flipped["resolution"]["label_after"], !label1);
+  ExpectError(client.PostJson("/v1/resolve-dispute", {{"question_id", ids[1]}, {"action", "flip"}, {"label", label1}},
+                              admin),
+              409, "already_completed");
+  EXPECT_EQ(200, client.PostJson("/v1/resolve-dispute", {{"question_id", ids[2]}, {"action", "retire"}}, admin).status);
+  const json after = client.Get("/v1/disputed-questions", admin).Json();
+  ASSERT_EQ(after["questions"].size(), 1u) << after.dump();
+  EXPECT_EQ(after["questions"][0]["question_id"], ids[3]);
+  const json flipped_stats = first.GetOk("/v1/question-stats?question_id=" + ids[1]);
+  EXPECT_EQ(flipped_stats["label"], !label1);
+  EXPECT_EQ(flipped_stats["disputed"], false);
+  EXPECT_EQ(flipped_stats["resolution"]["action"], "flip");
+  EXPECT_EQ(flipped_stats["resolution"]["notes"], "the passage says otherwise");
+  EXPECT_EQ(client.Get("/v1/categories").Json()["total_questions"].get<int>(), total_before - 1);
+  // The export shows each question's resolution.
+  auto exported = RunCli(server.store_path(), {"export", "--what", "judgments"});
+  ASSERT_EQ(0, exported.exit_code) << exported.err;
+  int resolved = 0;
+  for (const std::string& line : testing::SplitLines(exported.out)) {
+    const json j = json::parse(line);
+    if (j["resolution"].is_null()) continue;
+    ++resolved;
+    EXPECT_EQ(j["disputed"], false) << line;
+    if (j["id"] == ids[1]) {
+      EXPECT_EQ(j["label"], !label1);
+    }
+  }
+  EXPECT_EQ(resolved, 3);
+
+  ExpectError(first.PostJson("/v1/resolve-dispute", {{"question_id", ids[3]}, {"action", "keep"}}), 403, "forbidden");
+  ExpectError(client.PostJson("/v1/resolve-dispute", {{"question_id", ids[3]}, {"action", "delete"}}, admin), 400,
+              "validation_failed");
+  ExpectError(client.PostJson("/v1/resolve-dispute", {{"question_id", "no-such-question"}, {"action", "keep"}}, admin),
+              404, "not_found");
   server.Stop();
 }
 

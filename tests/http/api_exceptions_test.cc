@@ -51,6 +51,10 @@ class ThrowingStore final : public Store {
   Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount, std::int64_t window_seconds, std::int64_t now) override { throw std::runtime_error("the store threw"); }
   Result<std::optional<std::string>> GetSetting(const std::string& key) override { throw std::runtime_error("the store threw"); }
   Result<std::string> PutSettingIfAbsent(const std::string& key, const std::string& value) override { throw std::runtime_error("the store threw"); }
+  Status RecordServed(std::span<const ServedQuestion> served) override { throw std::runtime_error("the store threw"); }
+  Result<std::vector<std::string>> ServedAmong(const std::string& user_id, std::span<const std::string> question_ids) override { throw std::runtime_error("the store threw"); }
+  Status RecordResolution(const Resolution& resolution) override { throw std::runtime_error("the store threw"); }
+  Status ScanResolutions(const Visitor<Resolution>& visit) override { throw std::runtime_error("the store threw"); }
 };
 
 TEST(ApiExceptionsTest, AThrowingStoreIsA500AndTheApiGoesOn) {

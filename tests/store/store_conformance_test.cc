@@ -857,6 +857,118 @@ TEST_P(StoreConformanceTest, AnAnswerKeepsItsJudgment) {
   EXPECT_EQ(Must(other->AnswersForQuestion("q2"))[0].judgment, Judgment::kDaily);
 }
 
+// The crowd model's refit reads every answer once, in any order.
+TEST_P(StoreConformanceTest, ScanAnswersUnorderedVisitsEveryAnswerOnce) {
+  std::vector<Answer> batch;
+  for (int i = 0; i < 30; ++i)
+    batch.push_back(MakeAnswer("u" + std::to_string(i % 7), "q" + std::to_string(i), i % 2 == 0, true, 1.0 + i));
+  Must(store().RecordAnswers(batch, "2024-01-01T00:00:00.000Z"));
+  auto other = OpenHandle();
+  std::multiset<std::tuple<std::string, std::string, bool>> seen, expected;
+  for (const Answer& a : batch) expected.emplace(a.user_id, a.question_id, a.answer);
+  Must(other->ScanAnswersUnordered([&](const Answer& a) {
+    seen.emplace(a.user_id, a.question_id, a.answer);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(seen, expected);
+  // A visit that fails stops the scan with its status.
+  int visits = 0;
+  const Status stopped = other->ScanAnswersUnordered([&](const Answer&) {
+    ++visits;
+    return Status::Internal("stop");
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kInternal);
+  EXPECT_EQ(visits, 1);
+}
+
+// Served questions, as judgment hygiene asks about them on any instance.
+TEST_P(StoreConformanceTest, ServedQuestionsAreFoundByPlayerAndQuestion) {
+  const std::vector<ServedQuestion> served{{"u1", "q2"}, {"u1", "q10"}, {"u2", "q3"}, {"u1", "q2"}};
+  Must(store().RecordServed(served));
+  Must(store().RecordServed(std::vector<ServedQuestion>{{"u1", "q2"}}));  // again: nothing changes
+  Must(store().RecordServed({}));
+  auto other = OpenHandle();
+  for (Store* s : {&store(), other.get()}) {
+    EXPECT_THAT(Must(s->ServedAmong("u1", std::vector<std::string>{"q3", "q2", "q10", "q2", "nope"})),
+                ElementsAre("q10", "q2"));
+    EXPECT_THAT(Must(s->ServedAmong("u2", std::vector<std::string>{"q2", "q3"})), ElementsAre("q3"));
+    EXPECT_THAT(Must(s->ServedAmong("nobody", std::vector<std::string>{"q2"})), IsEmpty());
+    EXPECT_THAT(Must(s->ServedAmong("u1", std::vector<std::string>{})), IsEmpty());
+  }
+  // More than one batch of each kind (25 writes, 100 reads on DynamoDB).
+  std::vector<ServedQuestion> many;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 130; ++i) {
+    many.push_back({"u3", "m" + std::to_string(1000 + i)});
+    ids.push_back("m" + std::to_string(1000 + i));
+  }
+  Must(store().RecordServed(many));
+  ids.push_back("m9999");
+  EXPECT_THAT(Must(other->ServedAmong("u3", ids)), SizeIs(130));
+}
+
+Resolution MakeResolution(const std::string& id, ResolutionAction action, const std::string& at, bool before) {
+  Resolution r;
+  r.question_id = id;
+  r.action = action;
+  r.resolved_at = at;
+  r.reviewer = "admin";
+  r.notes = "checked the passage: \"wet\" ü";
+  r.label_before = before;
+  r.label_after = action == ResolutionAction::kFlip ? !before : before;
+  return r;
+}
+
+// Resolutions: kept by question and time, a flip sets the label, every
+// resolution moves the questions version.
+TEST_P(StoreConformanceTest, ResolutionsAreKeptByQuestionAndTime) {
+  Upsert({MakeQuestion("q1", {"science"}, 2), MakeQuestion("q2", {"history"}, 3)});
+  ASSERT_TRUE(GetQuestion("q1")->answer);
+  const std::uint64_t v0 = Version();
+  Must(store().RecordResolution(MakeResolution("q2", ResolutionAction::kRetire, "2024-01-02T00:00:00.000Z", true)));
+  EXPECT_GT(Version(), v0);
+  const std::uint64_t v1 = Version();
+  Must(store().RecordResolution(MakeResolution("q1", ResolutionAction::kFlip, "2024-01-03T00:00:00.000Z", true)));
+  EXPECT_GT(Version(), v1);
+  EXPECT_FALSE(GetQuestion("q1")->answer);
+  // A repeated flip sets the label again (to label_after): no flip back.
+  Must(store().RecordResolution(MakeResolution("q1", ResolutionAction::kFlip, "2024-01-03T00:00:00.000Z", true)));
+  EXPECT_FALSE(GetQuestion("q1")->answer);
+  Must(store().RecordResolution(MakeResolution("q1", ResolutionAction::kKeep, "2024-01-01T00:00:00.000Z", true)));
+  // Keep and retire leave the label alone.
+  EXPECT_FALSE(GetQuestion("q1")->answer);
+  EXPECT_TRUE(GetQuestion("q2")->answer);
+
+  auto other = OpenHandle();
+  std::vector<Resolution> seen;
+  Must(other->ScanResolutions([&](const Resolution& r) {
+    seen.push_back(r);
+    return Status::Ok();
+  }));
+  ASSERT_EQ(seen.size(), 3u);  // the repeated flip replaced the first
+  EXPECT_EQ(seen[0].question_id, "q1");
+  EXPECT_EQ(seen[0].action, ResolutionAction::kKeep);
+  EXPECT_EQ(seen[1].action, ResolutionAction::kFlip);
+  EXPECT_EQ(seen[1].resolved_at, "2024-01-03T00:00:00.000Z");
+  EXPECT_TRUE(seen[1].label_before);
+  EXPECT_FALSE(seen[1].label_after);
+  EXPECT_EQ(seen[1].reviewer, "admin");
+  EXPECT_EQ(seen[1].notes, "checked the passage: \"wet\" ü");
+  EXPECT_EQ(seen[2].question_id, "q2");
+  EXPECT_EQ(seen[2].action, ResolutionAction::kRetire);
+
+  // A flip of a question that is not stored records nothing.
+  const Status missing =
+      store().RecordResolution(MakeResolution("nope", ResolutionAction::kFlip, "2024-01-04T00:00:00.000Z", true));
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  int count = 0;
+  Must(store().ScanResolutions([&](const Resolution&) {
+    ++count;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(count, 3);
+}
+
 // What fetch-questions needs to serve unanswered questions first.
 TEST_P(StoreConformanceTest, AnsweredQuestionIdsAreThePlayersOwnInByteOrder) {
   Must(store().RecordAnswers(std::vector<Answer>{MakeAnswer("u8", "q2", true, true, 1.0),

@@ -202,6 +202,8 @@ class DynamoDbStore final : public Store {
         {"users", "user_id", nullptr, {}},
         {"daily-challenges", "date", nullptr, {}},
         {"rate-limits", "key", nullptr, {}},
+        {"resolutions", "question_id", "resolved_at", {}},
+        {"served", "user_id", "question_id", {}},
     };
     std::vector<std::string> notes;
     for (const TableSpec& spec : specs) {
@@ -566,6 +568,10 @@ class DynamoDbStore final : public Store {
         AnswerKeyLess, visit);
   }
 
+  Status ScanAnswersUnordered(const Visitor<Answer>& visit) override {
+    return ScanTable(Table("answers"), json::object(), [&](const json& item) { return visit(AnswerFromItem(item)); });
+  }
+
   Result<std::vector<Answer>> AnswersForQuestion(const std::string& question_id) override {
     std::vector<Answer> out;
     json request = {{"TableName", Table("answers")},
@@ -860,6 +866,92 @@ class DynamoDbStore final : public Store {
       return Status::Ok();
     }));
     return found;
+  }
+
+  // ---- Served questions ---------------------------------------------------
+
+  Status RecordServed(std::span<const ServedQuestion> served) override {
+    // A batch may not name one key twice.
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const ServedQuestion& s : served) keys.emplace(s.user_id, s.question_id);
+    std::vector<json> puts;
+    puts.reserve(keys.size());
+    for (const auto& [user, question] : keys) puts.push_back(ToItem({{"user_id", user}, {"question_id", question}}));
+    return BatchWrite(Table("served"), puts, "PutRequest");
+  }
+
+  Result<std::vector<std::string>> ServedAmong(const std::string& user_id,
+                                               std::span<const std::string> question_ids) override {
+    const std::string table = Table("served");
+    const std::set<std::string> unique(question_ids.begin(), question_ids.end());
+    const std::vector<std::string> ids(unique.begin(), unique.end());
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start < ids.size(); start += kBatchGetLimit) {
+      json keys = json::array();
+      for (std::size_t i = start; i < std::min(ids.size(), start + kBatchGetLimit); ++i)
+        keys.push_back({{"user_id", ToAttributeValue(user_id)}, {"question_id", ToAttributeValue(ids[i])}});
+      json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
+      TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
+                                                    [&](const json& reply) -> Status {
+        auto responses = reply.find("Responses");
+        if (responses == reply.end() || !responses->contains(table)) return Status::Ok();
+        for (const auto& raw : (*responses)[table]) {
+          auto item = FromItem(raw);
+          if (!item.ok()) return item.status();
+          out.push_back(Str(*item, "question_id"));
+        }
+        return Status::Ok();
+      }));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // ---- Dispute resolutions -------------------------------------------------
+
+  Status RecordResolution(const Resolution& r) override {
+    // The label first, set (not toggled) to label_after: a repeated call
+    // after a failure between the two writes settles in the same state.
+    if (r.action == ResolutionAction::kFlip) {
+      auto flipped = client_.Call("UpdateItem", {{"TableName", Table("questions")},
+                                                 {"Key", {{"id", ToAttributeValue(r.question_id)}}},
+                                                 {"UpdateExpression", "SET answer = :a"},
+                                                 {"ConditionExpression", "attribute_exists(id)"},
+                                                 {"ExpressionAttributeValues", {{":a", ToAttributeValue(r.label_after)}}}});
+      if (flipped.status().code() == StatusCode::kConditionFailed)
+        return Status::NotFound("no question " + r.question_id);
+      if (!flipped.ok()) return flipped.status();
+    }
+    json item = {{"question_id", r.question_id}, {"resolved_at", r.resolved_at},
+                 {"action", ResolutionActionName(r.action)}, {"reviewer", r.reviewer},
+                 {"notes", r.notes}, {"label_before", r.label_before}, {"label_after", r.label_after}};
+    auto put = client_.Call("PutItem", {{"TableName", Table("resolutions")}, {"Item", ToItem(item)}});
+    if (!put.ok()) return put.status();
+    return BumpQuestionsVersion();
+  }
+
+  Status ScanResolutions(const Visitor<Resolution>& visit) override {
+    std::vector<Resolution> all;
+    TB_RETURN_IF_ERROR(ScanTable(Table("resolutions"), json::object(), [&](const json& item) -> Status {
+      Resolution r;
+      r.question_id = Str(item, "question_id");
+      r.resolved_at = Str(item, "resolved_at");
+      const std::string action = Str(item, "action");
+      auto parsed = ParseResolutionAction(action);
+      if (!parsed) return Status::Corruption("resolution of " + r.question_id + " has action " + action);
+      r.action = *parsed;
+      r.reviewer = Str(item, "reviewer");
+      r.notes = Str(item, "notes");
+      r.label_before = Bool(item, "label_before");
+      r.label_after = Bool(item, "label_after");
+      all.push_back(std::move(r));
+      return Status::Ok();
+    }));
+    std::sort(all.begin(), all.end(), [](const Resolution& a, const Resolution& b) {
+      return std::tie(a.question_id, a.resolved_at) < std::tie(b.question_id, b.resolved_at);
+    });
+    for (const Resolution& r : all) TB_RETURN_IF_ERROR(visit(r));
+    return Status::Ok();
   }
 
   // ---- Rate limits and settings -------------------------------------------

@@ -161,6 +161,29 @@ UPDATE answers SET judgment = 'daily' WHERE EXISTS (
     AND json_extract(e.value, '$.question_id') = answers.question_id
     AND json_extract(e.value, '$.timestamp') = answers.timestamp);
 )sql",
+    // Version 6: reviewers' resolutions of disputed labels
+    // (Store::RecordResolution).
+    R"sql(
+CREATE TABLE resolutions (
+  question_id TEXT NOT NULL,
+  resolved_at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  notes TEXT NOT NULL DEFAULT '',
+  label_before INTEGER NOT NULL,
+  label_after INTEGER NOT NULL,
+  PRIMARY KEY (question_id, resolved_at)
+) WITHOUT ROWID;
+)sql",
+    // Version 7: the questions fetch-questions served to each player
+    // (Store::RecordServed).
+    R"sql(
+CREATE TABLE served (
+  user_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, question_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 // truthbyte_normalise(text): NormaliseQuestionText in SQL, for migrations.
