@@ -2,7 +2,11 @@
 // in docs/CROWD.md: agreement with gold with a neutral label prior, and the
 // disputed list against deliberately corrupted labels.
 //
-//   truthbyte_crowd_eval [--data DIR] [--corrupt SHARE] [--seed N] [--smoothing S]
+//   truthbyte_crowd_eval [--data DIR] [--corrupt SHARE] [--seed N] [--seeds FIRST-LAST] [--smoothing S]
+//
+// Both crowds are corrupted; --seed is one corruption, --seeds (default
+// 1-20) the range the means are taken over (--seeds 0 for none).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -58,7 +62,38 @@ bool Read(const std::string& path, RealCrowd* crowd) {
   return true;
 }
 
-void Evaluate(const std::string& name, RealCrowd crowd, double corrupt, unsigned seed, double smoothing) {
+struct DisputeCount {
+  int disputed = 0, flipped_disputed = 0, flipped = 0;
+  double precision() const { return disputed ? static_cast<double>(flipped_disputed) / disputed : 0.0; }
+  double recall() const { return flipped ? static_cast<double>(flipped_disputed) / flipped : 0.0; }
+};
+
+// Flips each label with probability `corrupt` (seeded), fits with `label_prior`
+// and scores the disputed list (the rule of service/crowd_analysis: the
+// posterior disagrees with the label with confidence >= 0.9 after at least
+// 5 answers) against the flipped items.
+DisputeCount Disputes(RealCrowd crowd, double corrupt, unsigned seed, const CrowdModelOptions& options) {
+  const std::uint32_t Q = crowd.answers.questions;
+  std::mt19937 rng(seed);
+  std::vector<bool> flipped(Q);
+  for (std::uint32_t q = 0; q < Q; ++q) {
+    flipped[q] = std::uniform_real_distribution<>(0, 1)(rng) < corrupt;
+    crowd.answers.label[q] = (crowd.gold[q] != flipped[q]) ? 1 : 0;
+  }
+  const CrowdFit fit = FitCrowdModel(crowd.answers, options);
+  DisputeCount count;
+  for (std::uint32_t q = 0; q < Q; ++q) {
+    const double confidence = crowd.answers.label[q] == 1 ? 1 - fit.p_true[q] : fit.p_true[q];
+    const bool disputed = confidence >= 0.9 && crowd.votes[q] >= 5;
+    count.disputed += disputed;
+    count.flipped_disputed += disputed && flipped[q];
+    count.flipped += flipped[q];
+  }
+  return count;
+}
+
+void Evaluate(const std::string& name, RealCrowd crowd, double corrupt, unsigned seed, unsigned first_seed,
+              unsigned last_seed, double smoothing) {
   const std::uint32_t Q = crowd.answers.questions;
   double majority = 0;
   for (std::uint32_t q = 0; q < Q; ++q) {
@@ -73,25 +108,37 @@ void Evaluate(const std::string& name, RealCrowd crowd, double corrupt, unsigned
               name.c_str(), Q, crowd.answers.size(), majority / Q, static_cast<double>(agree) / Q, agree,
               neutral.iterations);
   if (corrupt <= 0) return;
-  std::mt19937 rng(seed);
-  std::vector<bool> flipped(Q);
-  for (std::uint32_t q = 0; q < Q; ++q) {
-    flipped[q] = std::uniform_real_distribution<>(0, 1)(rng) < corrupt;
-    crowd.answers.label[q] = (crowd.gold[q] != flipped[q]) ? 1 : 0;
-  }
-  const CrowdFit fit = FitCrowdModel(crowd.answers, {.label_prior = 0.9, .smoothing = smoothing});
-  int tp = 0, fp = 0, fn = 0;
-  for (std::uint32_t q = 0; q < Q; ++q) {
-    const double confidence = crowd.answers.label[q] == 1 ? 1 - fit.p_true[q] : fit.p_true[q];
-    const bool disputed = confidence >= 0.9 && crowd.votes[q] >= 5;
-    tp += disputed && flipped[q];
-    fp += disputed && !flipped[q];
-    fn += !disputed && flipped[q];
-  }
+  const CrowdModelOptions options{.label_prior = 0.9, .smoothing = smoothing};
+  const DisputeCount one = Disputes(crowd, corrupt, seed, options);
   std::printf("  %.0f%% of labels flipped (seed %u), label prior 0.9: disputed %d, of them flipped %d; missed %d; "
               "precision %.3f, recall %.3f\n",
-              corrupt * 100, seed, tp + fp, tp, fn, tp + fp ? static_cast<double>(tp) / (tp + fp) : 0.0,
-              tp + fn ? static_cast<double>(tp) / (tp + fn) : 0.0);
+              corrupt * 100, seed, one.disputed, one.flipped_disputed, one.flipped - one.flipped_disputed,
+              one.precision(), one.recall());
+  if (last_seed < first_seed) return;
+  double precision = 0, recall = 0, min_p = 1, max_p = 0, min_r = 1, max_r = 0;
+  for (unsigned s = first_seed; s <= last_seed; ++s) {
+    const DisputeCount c = Disputes(crowd, corrupt, s, options);
+    precision += c.precision();
+    recall += c.recall();
+    min_p = std::min(min_p, c.precision());
+    max_p = std::max(max_p, c.precision());
+    min_r = std::min(min_r, c.recall());
+    max_r = std::max(max_r, c.recall());
+  }
+  const double seeds = last_seed - first_seed + 1;
+  std::printf("  seeds %u-%u: mean precision %.3f (%.3f to %.3f), mean recall %.3f (%.3f to %.3f)\n", first_seed,
+              last_seed, precision / seeds, min_p, max_p, recall / seeds, min_r, max_r);
+}
+
+// "FIRST-LAST" or "N"; "0" is no range (last < first).
+void ParseSeeds(const std::string& range, unsigned* first, unsigned* last) {
+  const auto dash = range.find('-');
+  *first = static_cast<unsigned>(std::atoi(range.c_str()));
+  *last = dash == std::string::npos ? *first : static_cast<unsigned>(std::atoi(range.c_str() + dash + 1));
+  if (*first == 0) {
+    *first = 1;
+    *last = 0;
+  }
 }
 
 }  // namespace
@@ -99,12 +146,13 @@ void Evaluate(const std::string& name, RealCrowd crowd, double corrupt, unsigned
 int main(int argc, char** argv) {
   std::string data = "../shared/data/crowd";
   double corrupt = 0.1, smoothing = 2.0;
-  unsigned seed = 42;
+  unsigned seed = 42, first_seed = 1, last_seed = 20;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--data") data = argv[i + 1];
     else if (flag == "--corrupt") corrupt = std::atof(argv[i + 1]);
     else if (flag == "--seed") seed = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    else if (flag == "--seeds") ParseSeeds(argv[i + 1], &first_seed, &last_seed);
     else if (flag == "--smoothing") smoothing = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "truthbyte_crowd_eval: unknown option %s\n", flag.c_str());
@@ -118,7 +166,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "truthbyte_crowd_eval: cannot read %s\n", path.c_str());
       return 1;
     }
-    Evaluate(name, std::move(crowd), std::string(name) == "rte" ? corrupt : 0.0, seed, smoothing);
+    Evaluate(name, std::move(crowd), corrupt, seed, first_seed, last_seed, smoothing);
   }
   return 0;
 }
