@@ -12,6 +12,7 @@
 #include "core/civil_date.h"
 #include "service/crowd_analysis.h"
 #include "service/dispute_resolution.h"
+#include "service/stored_fit.h"
 #include "store/open_store.h"
 
 namespace truthbyte::cli {
@@ -30,6 +31,9 @@ int RunCrowdAnalyze(const StoreOptions& store_options, double label_prior, bool 
   options.label_prior = label_prior;
   auto analysis = AnalyzeCrowd(**store, options);
   if (!analysis.ok()) return Fail(analysis.status());
+  // Stored for `serve` to start from (a copy: the summary reads it below).
+  if (Status stored = StoreFit(**store, {*analysis, options, NowIso()}); !stored.ok())
+    return Fail("the fit was made but could not be stored: " + stored.message());
 
   std::vector<const QuestionJudgment*> disputed;
   for (const QuestionJudgment& q : analysis->questions)
@@ -48,6 +52,7 @@ int RunCrowdAnalyze(const StoreOptions& store_options, double label_prior, bool 
     doc["converged"] = analysis->converged;
     doc["seconds"] = analysis->seconds;
     doc["disputed"] = analysis->disputed;
+    doc["stored"] = true;
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const QuestionJudgment* q : disputed) {
       nlohmann::ordered_json j;
@@ -80,6 +85,7 @@ int RunCrowdAnalyze(const StoreOptions& store_options, double label_prior, bool 
   }
   if (disputed.size() > kDisputesShown)
     out << fmt::format("  ... and {} more (--json lists them all)\n", disputed.size() - kDisputesShown);
+  out << "Stored the fit: serve starts from it until its first refit\n";
   return 0;
 }
 

@@ -171,6 +171,17 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   BackgroundLoop refresher(ms(options.catalog_refresh), /*low_priority=*/false,
                            CatalogRefresh(catalog, ms(options.catalog_refresh), ms(options.catalog_full_refresh)));
   std::optional<BackgroundLoop> refitter;
+  if (options.crowd_refit > 0) {
+    // The fit `crowd analyze` stored serves until the first refit is done.
+    auto stored = LoadFit(store);
+    if (!stored.ok()) {
+      std::cerr << "truthbyte: the stored crowd fit is not used: " << stored.status().message() << std::endl;
+    } else if (*stored) {
+      const std::string fitted_at = (*stored)->fitted_at;
+      if (crowd.StartFrom(std::move(**stored)))
+        out << "Starting from the crowd fit stored at " << fitted_at << " until the first refit\n";
+    }
+  }
   if (options.crowd_refit > 0)
     refitter.emplace(std::chrono::milliseconds(0), /*low_priority=*/true,
                      CrowdRefit(crowd, ms(options.crowd_refit), std::chrono::minutes(1)));

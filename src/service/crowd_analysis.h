@@ -36,7 +36,7 @@ struct QuestionJudgment {
   int empirical_difficulty = 0;
   // The latest resolution of its dispute, if a reviewer made one; while it
   // settles the question (Settles) the question is not disputed.
-  std::optional<Resolution> resolution;
+  std::optional<Resolution> resolution = std::nullopt;
 };
 
 struct PlayerJudgment {

@@ -30,6 +30,23 @@ std::shared_ptr<const CrowdSnapshot> CrowdTruth::Current() const {
   return current_;
 }
 
+bool CrowdTruth::StartFrom(StoredFit fit) {
+  const CrowdAnalysisOptions& o = fit.options;
+  if (o.label_prior != options_.label_prior || o.dispute_confidence != options_.dispute_confidence ||
+      o.dispute_min_answers != options_.dispute_min_answers)
+    return false;
+  auto snapshot = std::make_shared<CrowdSnapshot>();
+  snapshot->analysis = std::move(fit.analysis);
+  snapshot->label_prior = o.label_prior;
+  snapshot->dispute_confidence = o.dispute_confidence;
+  snapshot->dispute_min_answers = o.dispute_min_answers;
+  snapshot->Index();
+  std::lock_guard lock(mu_);
+  if (current_) return false;
+  current_ = std::move(snapshot);
+  return true;
+}
+
 Status CrowdTruth::RefitNow() {
   std::lock_guard refit(refit_mu_);
   // Answers noted from here on are not necessarily in this fit: they keep

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "service/crowd_analysis.h"
+#include "service/stored_fit.h"
 
 namespace truthbyte {
 
@@ -53,6 +54,10 @@ class CrowdTruth {
   std::shared_ptr<const CrowdSnapshot> Current() const;
   // Fits every answer of the store and swaps the result in.
   Status RefitNow();
+  // Starts from a stored fit (LoadFit) until the first refit: false, and
+  // nothing changes, when a refit came first or the fit was made with
+  // other options (another label prior or dispute rule).
+  bool StartFrom(StoredFit fit);
   // Answers this process recorded since the last refit: a refit is due.
   void NoteAnswers(int recorded) { pending_.fetch_add(recorded, std::memory_order_relaxed); }
   bool HasNewAnswers() const { return pending_.load(std::memory_order_relaxed) > 0; }

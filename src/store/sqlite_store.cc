@@ -721,6 +721,26 @@ class SqliteStore final : public Store {
     return reader->Check(rc, "scan resolutions");
   }
 
+  // ---- The stored crowd fit -----------------------------------------------
+
+  Status PutCrowdFit(const std::string& document) override {
+    return group_->Write([&]() -> Status {
+      Query q(Prepare("INSERT OR REPLACE INTO crowd_fit(id, document) VALUES (1, ?1)"));
+      q.BindView(1, document);
+      return Check(q.Step(), "store the crowd fit");
+    });
+  }
+
+  Result<std::optional<std::string>> GetCrowdFit() override {
+    auto reader = Reader();
+    if (!reader.ok()) return reader.status();
+    Query q(reader->Prepare("SELECT document FROM crowd_fit WHERE id = 1"));
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return reader->Check(rc, "read the crowd fit");
+    return std::optional<std::string>(q.Text(0));
+  }
+
   // ---- Rate limits and settings -------------------------------------------
 
   Result<RateCounter> AddToCounter(const std::string& key, std::int64_t amount, std::int64_t window_seconds,

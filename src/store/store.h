@@ -281,6 +281,14 @@ class Store {
   // Every resolution, by question id, then resolved_at.
   virtual Status ScanResolutions(const Visitor<Resolution>& visit) = 0;
 
+  // ---- The stored crowd fit -----------------------------------------------
+  // Replaces the stored fit (`crowd analyze` stores one; serve starts from
+  // it): a document as service/stored_fit writes it, of any size. A reader
+  // sees the old document or the new one, never a mix.
+  virtual Status PutCrowdFit(const std::string& document) = 0;
+  // The stored document; nullopt when none was stored.
+  virtual Result<std::optional<std::string>> GetCrowdFit() = 0;
+
   // ---- Rate limits and settings -------------------------------------------
   // Adds `amount` to counter `key` in its current window of `window_seconds`
   // (a new window starts when the old one has passed) and returns it.

@@ -118,5 +118,51 @@ TEST_F(CliTest, CrowdAnalyzeOfAnEmptyStoreFindsNothing) {
   EXPECT_EQ(doc["disputed"], 0);
 }
 
+// crowd analyze stores its fit, for serve to start from.
+TEST_F(CrowdAnalyzeTest, AnalyzeStoresTheFit) {
+  EXPECT_THAT(RunOk({"crowd", "analyze"}), HasSubstr("Stored the fit"));
+  auto store = OpenSqliteStore(dir_.File("truthbyte.db"));
+  ASSERT_TRUE(store.ok());
+  auto fit = (*store)->GetCrowdFit();
+  ASSERT_TRUE(fit.ok());
+  ASSERT_TRUE(*fit);
+  const nlohmann::json doc = nlohmann::json::parse(**fit);
+  EXPECT_EQ(doc["answers"], 18);
+  EXPECT_EQ(doc["questions"].size(), 3u);
+  EXPECT_EQ(doc["players"].size(), 6u);
+  EXPECT_EQ(doc["disputed"], 1);
+}
+
+// crowd resolve: the reviewer's decision from the command line, in the
+// judgments export and in the resolutions export.
+TEST_F(CrowdAnalyzeTest, ResolveRecordsTheDecisionAndTheExportsShowIt) {
+  EXPECT_EQ(RunOk({"crowd", "resolve", "q3", "--action", "flip", "--notes", "three is false", "--reviewer", "ana"}),
+            "flipped the label of q3 to false (scores already given stand)\n");
+  EXPECT_EQ(RunOk({"crowd", "resolve", "q2", "--action", "retire"}), "retired q2 from play\n");
+  const nlohmann::json after = nlohmann::json::parse(RunOk({"crowd", "analyze", "--json"}));
+  EXPECT_EQ(after["disputed"], 0) << "q3's label is now the crowd's";
+  const std::vector<std::string> judgments = SplitLines(RunOk({"export", "--what", "judgments"}));
+  ASSERT_EQ(judgments.size(), 3u);
+  const nlohmann::json q3 = nlohmann::json::parse(judgments[2]);
+  EXPECT_EQ(q3["label"], false);
+  EXPECT_EQ(q3["resolution"]["action"], "flip");
+  EXPECT_EQ(q3["resolution"]["reviewer"], "ana");
+  EXPECT_EQ(q3["resolution"]["label_before"], true);
+  EXPECT_EQ(q3["resolution"]["label_after"], false);
+  EXPECT_TRUE(nlohmann::json::parse(judgments[0])["resolution"].is_null());
+  const std::vector<std::string> resolutions = SplitLines(RunOk({"export", "--what", "resolutions"}));
+  ASSERT_EQ(resolutions.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(resolutions[0])["question_id"], "q2");
+  EXPECT_EQ(nlohmann::json::parse(resolutions[0])["reviewer"], "operator");
+  EXPECT_EQ(nlohmann::json::parse(resolutions[1])["notes"], "three is false");
+
+  CommandResult bad = Run({"crowd", "resolve", "q1", "--action", "delete"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("--action must be keep, flip or retire"));
+  CommandResult missing = Run({"crowd", "resolve", "nope", "--action", "keep"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("no question with id \"nope\""));
+}
+
 }  // namespace
 }  // namespace truthbyte::testing

@@ -55,6 +55,8 @@ class ThrowingStore final : public Store {
   Result<std::vector<std::string>> ServedAmong(const std::string& user_id, std::span<const std::string> question_ids) override { throw std::runtime_error("the store threw"); }
   Status RecordResolution(const Resolution& resolution) override { throw std::runtime_error("the store threw"); }
   Status ScanResolutions(const Visitor<Resolution>& visit) override { throw std::runtime_error("the store threw"); }
+  Status PutCrowdFit(const std::string& document) override { throw std::runtime_error("the store threw"); }
+  Result<std::optional<std::string>> GetCrowdFit() override { throw std::runtime_error("the store threw"); }
 };
 
 TEST(ApiExceptionsTest, AThrowingStoreIsA500AndTheApiGoesOn) {

@@ -907,6 +907,21 @@ TEST_P(StoreConformanceTest, ServedQuestionsAreFoundByPlayerAndQuestion) {
   EXPECT_THAT(Must(other->ServedAmong("u3", ids)), SizeIs(130));
 }
 
+// The stored crowd fit: none, then one, then a larger one replacing it
+// (several DynamoDB items, cut between UTF-8 sequences), on any handle.
+TEST_P(StoreConformanceTest, TheStoredCrowdFitIsReplacedWhole) {
+  EXPECT_FALSE(Must(store().GetCrowdFit()));
+  Must(store().PutCrowdFit(R"({"format":1})"));
+  EXPECT_EQ(*Must(OpenHandle()->GetCrowdFit()), R"({"format":1})");
+  std::string big;
+  for (int i = 0; big.size() < 900 * 1000; ++i) big += "Überprüfung " + std::to_string(i) + " ✓ ";
+  Must(store().PutCrowdFit(big));
+  auto other = OpenHandle();
+  EXPECT_EQ(*Must(other->GetCrowdFit()), big);
+  Must(other->PutCrowdFit("small again"));
+  EXPECT_EQ(*Must(store().GetCrowdFit()), "small again");
+}
+
 Resolution MakeResolution(const std::string& id, ResolutionAction action, const std::string& at, bool before) {
   Resolution r;
   r.question_id = id;

@@ -30,10 +30,15 @@ constexpr int kFallbackScanPages = 3;
 constexpr const char* kSettingPrefix = "setting:";
 constexpr const char* kQuestionsVersionKey = "setting:questions_version";
 
-std::string NowIso() {
+// A part of the stored crowd fit: well below the 400 KB item limit.
+constexpr std::size_t kCrowdFitPartBytes = 350 * 1000;
+
+std::int64_t NowMs() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return FormatTimestampMs(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
 }
+
+std::string NowIso() { return FormatTimestampMs(NowMs()); }
 
 json QuestionItem(const Question& q) {
   json item = {{"id", q.id},         {"question", q.question},     {"title", q.title},
@@ -204,6 +209,7 @@ class DynamoDbStore final : public Store {
         {"rate-limits", "key", nullptr, {}},
         {"resolutions", "question_id", "resolved_at", {}},
         {"served", "user_id", "question_id", {}},
+        {"crowd-fit", "part", nullptr, {}},
     };
     std::vector<std::string> notes;
     for (const TableSpec& spec : specs) {
@@ -952,6 +958,80 @@ class DynamoDbStore final : public Store {
     });
     for (const Resolution& r : all) TB_RETURN_IF_ERROR(visit(r));
     return Status::Ok();
+  }
+
+  // ---- The stored crowd fit -----------------------------------------------
+  // Items of at most 400 KB: the document is cut into parts ("<generation>#<n>")
+  // written first, then the "head" item naming their generation and count
+  // is replaced, then the old generation's parts are deleted. A reader
+  // follows the head it read; one that loses the race with a deletion
+  // finds a part missing and reads again.
+
+  Status PutCrowdFit(const std::string& document) override {
+    const std::string table = Table("crowd-fit");
+    auto old_head = GetItem(table, {{"part", "head"}});
+    if (!old_head.ok()) return old_head.status();
+    const std::string generation = std::to_string(NowMs()) + "-" + std::to_string(std::random_device{}() % 100000);
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at < document.size() || parts.empty();) {
+      std::size_t end = std::min(document.size(), at + kCrowdFitPartBytes);
+      // Never inside a UTF-8 sequence: each part is a valid string.
+      while (end < document.size() && end > at && (static_cast<unsigned char>(document[end]) & 0xC0) == 0x80) --end;
+      parts.push_back(document.substr(at, end - at));
+      at = end;
+    }
+    std::vector<json> puts;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      puts.push_back(ToItem({{"part", generation + "#" + std::to_string(i)}, {"data", parts[i]}}));
+    TB_RETURN_IF_ERROR(BatchWrite(table, puts, "PutRequest"));
+    auto head = client_.Call("PutItem", {{"TableName", table},
+                                         {"Item", ToItem({{"part", "head"},
+                                                          {"generation", generation},
+                                                          {"parts", static_cast<std::int64_t>(parts.size())},
+                                                          {"bytes", static_cast<std::int64_t>(document.size())}})}});
+    if (!head.ok()) return head.status();
+    if (old_head->is_null()) return Status::Ok();
+    std::vector<json> deletes;
+    const std::string old_generation = Str(*old_head, "generation");
+    for (std::int64_t i = 0; i < Int(*old_head, "parts"); ++i)
+      deletes.push_back({{"part", ToAttributeValue(old_generation + "#" + std::to_string(i))}});
+    return BatchWrite(table, deletes, "DeleteRequest");
+  }
+
+  Result<std::optional<std::string>> GetCrowdFit() override {
+    const std::string table = Table("crowd-fit");
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto head = GetItem(table, {{"part", "head"}});
+      if (!head.ok()) return head.status();
+      if (head->is_null()) return std::optional<std::string>();
+      const std::string generation = Str(*head, "generation");
+      const std::int64_t count = Int(*head, "parts");
+      std::map<std::int64_t, std::string> parts;
+      for (std::int64_t start = 0; start < count; start += kBatchGetLimit) {
+        json keys = json::array();
+        for (std::int64_t i = start; i < std::min<std::int64_t>(count, start + kBatchGetLimit); ++i)
+          keys.push_back({{"part", ToAttributeValue(generation + "#" + std::to_string(i))}});
+        json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
+        TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
+                                                      [&](const json& reply) -> Status {
+          auto responses = reply.find("Responses");
+          if (responses == reply.end() || !responses->contains(table)) return Status::Ok();
+          for (const auto& raw : (*responses)[table]) {
+            auto item = FromItem(raw);
+            if (!item.ok()) return item.status();
+            const std::string part = Str(*item, "part");
+            parts[std::stoll(part.substr(part.find('#') + 1))] = Str(*item, "data");
+          }
+          return Status::Ok();
+        }));
+      }
+      if (static_cast<std::int64_t>(parts.size()) != count) continue;  // replaced meanwhile
+      std::string document;
+      document.reserve(static_cast<std::size_t>(Int(*head, "bytes")));
+      for (const auto& [i, data] : parts) document += data;
+      return std::optional<std::string>(std::move(document));
+    }
+    return Status::Unavailable("the stored crowd fit kept changing while it was read");
   }
 
   // ---- Rate limits and settings -------------------------------------------

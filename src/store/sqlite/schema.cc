@@ -176,13 +176,17 @@ CREATE TABLE resolutions (
 ) WITHOUT ROWID;
 )sql",
     // Version 7: the questions fetch-questions served to each player
-    // (Store::RecordServed).
+    // (Store::RecordServed) and the stored crowd fit (Store::PutCrowdFit).
     R"sql(
 CREATE TABLE served (
   user_id TEXT NOT NULL,
   question_id TEXT NOT NULL,
   PRIMARY KEY (user_id, question_id)
 ) WITHOUT ROWID;
+CREATE TABLE crowd_fit (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  document TEXT NOT NULL
+);
 )sql",
 };
 
