@@ -67,7 +67,7 @@ nlohmann::ordered_json ScoreJson(const DisputeScore& s) {
 }
 
 void PrintReport(const SimulateOptions& o, const CrowdSimulationReport& r, std::ostream& out) {
-  const char* choice = o.choice == "adaptive" ? "adaptive" : "uniform";
+  const std::string& choice = o.choice;  // validated: adaptive or uniform
   if (o.json) {
     nlohmann::ordered_json doc;
     doc["questions"] = r.questions;

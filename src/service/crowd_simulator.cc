@@ -20,7 +20,7 @@ constexpr std::size_t kImportBatch = 5000;
 // per answer.
 constexpr std::int64_t kStartMs = 1767225600000;
 
-Status InvalidOptions(const CrowdSimulationOptions& o, std::size_t questions) {
+Status ValidateOptions(const CrowdSimulationOptions& o, std::size_t questions) {
   auto share = [](double x) { return x >= 0 && x <= 1; };
   if (questions == 0) return Status::InvalidArgument("a simulation needs questions");
   if (!share(o.flip_share)) return Status::InvalidArgument("the flipped share must be in [0, 1]");
@@ -63,7 +63,7 @@ Status StoreQuestions(Store& store, const std::vector<Question>& questions) {
 Result<CrowdSimulationReport> SimulateCrowd(Store& store, std::vector<Question> questions,
                                             const CrowdSimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  TB_RETURN_IF_ERROR(InvalidOptions(options, questions.size()));
+  TB_RETURN_IF_ERROR(ValidateOptions(options, questions.size()));
   bool has_questions = false;
   const Status scanned = store.ScanQuestions([&](const Question&) {
     has_questions = true;
