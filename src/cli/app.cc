@@ -186,6 +186,27 @@ int RunTruthbyte(int argc, char** argv) {
   resolve->callback([&] {
     exit_code = RunCrowdResolve(store, resolve_id, resolve_action, resolve_reviewer, resolve_notes, std::cout);
   });
+  SimulateOptions simulate;
+  auto* sim = crowd->add_subcommand(
+      "simulate", "Play a simulated crowd through the game on a question file and score the disputed labels");
+  AddOption(sim, "--questions", simulate.questions_path, "Question file (JSON Lines, any import format)");
+  AddOption(sim, "--flip", simulate.flip, "Share of the labels flipped before play")->capture_default_str();
+  AddOption(sim, "--answers-per-question", simulate.answers_per_question, "The answer budget, per question on average")
+      ->capture_default_str();
+  AddOption(sim, "--players", simulate.players, "How many players")->capture_default_str();
+  AddOption(sim, "--bad-players", simulate.bad_players, "Share of random or adversarial players (half each)")
+      ->capture_default_str();
+  AddOption(sim, "--choice", simulate.choice, "adaptive (fetch-questions mode=label) or uniform (mode=random)")
+      ->capture_default_str();
+  AddOption(sim, "--label-prior", simulate.label_prior, "The crowd model's label prior (as crowd analyze)")
+      ->capture_default_str();
+  AddOption(sim, "--refit-every", simulate.refit_every, "Answers between refits of the crowd model (0: a fiftieth of the budget)")
+      ->capture_default_str();
+  AddOption(sim, "--seed", simulate.seed, "Seed; the same seed gives the same run")->capture_default_str();
+  AddFlag(sim, "--json", simulate.json, "Print JSON");
+  sim->callback([&] {
+    exit_code = RunCrowdSimulate(store, app.get_option("--store")->count() > 0, simulate, std::cout);
+  });
 
   auto* token = app.add_subcommand("token", "Print an admin access token (for moderation over HTTP)");
   AddFlag(token, "--admin", token_admin, "An admin token (required)");

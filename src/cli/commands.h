@@ -82,6 +82,24 @@ int RunCrowdAnalyze(const StoreOptions& store, double label_prior, bool json, st
 int RunCrowdResolve(const StoreOptions& store, const std::string& question_id, const std::string& action,
                     const std::string& reviewer, const std::string& notes, std::ostream& out);
 
+// crowd simulate (docs/CROWD.md, "Simulated crowds"); the players' mix
+// beyond the bad share is CrowdMix's.
+struct SimulateOptions {
+  std::string questions_path;
+  double flip = 0.05;  // share of the labels flipped
+  double answers_per_question = 10;
+  int players = 100;
+  double bad_players = 0.2;  // random or adversarial, half each
+  std::string choice = "adaptive";  // adaptive | uniform
+  double label_prior = 0.9;
+  int refit_every = 0;  // answers between refits; 0: a fiftieth of the budget
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+// Plays on a temporary SQLite store, removed at the end, unless
+// `store_given` (--store): then on that one, which must have no questions.
+int RunCrowdSimulate(const StoreOptions& store, bool store_given, const SimulateOptions& options, std::ostream& out);
+
 // The bundled starter question file: $TRUTHBYTE_STARTER_FILE, else the
 // installed copy beside the binary (../share/truthbyte), else the source tree.
 std::string StarterQuestionsPath();

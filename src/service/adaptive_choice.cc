@@ -21,6 +21,7 @@ std::shared_ptr<const AdaptiveChoice::NeedTable> AdaptiveChoice::Needs(
   table->catalog = catalog;
   table->crowd = crowd;
   table->need.resize(catalog->entries.size());
+  table->served = std::vector<std::atomic<std::uint32_t>>(catalog->entries.size());
   // Both lists are in id byte order: one merge. A question the fit has not
   // seen (added since) needs what one without answers needs.
   const std::vector<QuestionJudgment>* fitted = crowd ? &crowd->analysis.questions : nullptr;
@@ -51,7 +52,8 @@ std::vector<const QuestionCatalog::Entry*> AdaptiveChoice::Choose(
   for (std::uint32_t index : pool) {
     if (std::binary_search(seen.begin(), seen.end(), index)) continue;
     const float jitter = 1.0f + 0.25f * static_cast<float>(rng.Below(1u << 16)) / 65536.0f;
-    candidates.emplace_back(table->need[index] * jitter, index);
+    const auto served = static_cast<float>(table->served[index].load(std::memory_order_relaxed));
+    candidates.emplace_back(table->need[index] / (1.0f + served) * jitter, index);
   }
   const std::size_t take = std::min(candidates.size(), n);
   auto neediest_first = [](const auto& a, const auto& b) { return a.first > b.first; };
@@ -60,7 +62,10 @@ std::vector<const QuestionCatalog::Entry*> AdaptiveChoice::Choose(
   candidates.resize(take);
   std::vector<const QuestionCatalog::Entry*> out;
   out.reserve(take);
-  for (const auto& [need, index] : candidates) out.push_back(&catalog->entries[index]);
+  for (const auto& [need, index] : candidates) {
+    table->served[index].fetch_add(1, std::memory_order_relaxed);
+    out.push_back(&catalog->entries[index]);
+  }
   return out;
 }
 

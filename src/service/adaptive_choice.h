@@ -3,6 +3,7 @@
 // it teaches the model the most. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,18 +35,23 @@ class AdaptiveChoice {
   AdaptiveChoice(const CrowdTruth* crowd, double label_prior) : crowd_(crowd), label_prior_(label_prior) {}
 
   // Up to `n` entries of `pool` (of `catalog`) not in `seen` (sorted entry
-  // indexes), the neediest first, near-ties at random.
+  // indexes), the neediest first, near-ties at random. A question served k
+  // times since the fit counts with its need divided by k + 1: the answers
+  // on their way are not in the fit yet, and without this every player
+  // between two fits would be served the same few questions.
   std::vector<const QuestionCatalog::Entry*> Choose(const std::shared_ptr<const QuestionCatalog::Snapshot>& catalog,
                                                     const std::vector<std::uint32_t>& pool,
                                                     std::span<const std::uint32_t> seen, std::size_t n,
                                                     SplitMix64& rng);
 
  private:
-  // AnswerNeed of every catalog entry under one crowd fit.
+  // AnswerNeed of every catalog entry under one crowd fit, and how often
+  // each was served since.
   struct NeedTable {
     std::shared_ptr<const QuestionCatalog::Snapshot> catalog;
     std::shared_ptr<const CrowdSnapshot> crowd;
     std::vector<float> need;  // per catalog entry
+    mutable std::vector<std::atomic<std::uint32_t>> served;  // per catalog entry
   };
   std::shared_ptr<const NeedTable> Needs(const std::shared_ptr<const QuestionCatalog::Snapshot>& catalog);
 

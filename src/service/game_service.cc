@@ -35,6 +35,12 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   const int difficulty = request.difficulty;
   const auto count = static_cast<std::size_t>(request.count);
   const bool label_mode = request.mode == FetchMode::kLabel;
+  std::unique_lock<std::mutex> seeded_lock;
+  SplitMix64* rng = &tls_rng;
+  if (seeded_rng_) {
+    seeded_lock = std::unique_lock(seeded_mu_);
+    rng = &*seeded_rng_;
+  }
   FetchedQuestions result;
   result.snapshot = catalog_.Current();
   // Mode random keeps playing through a store outage, from the catalog,
@@ -53,7 +59,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   };
   if (const std::vector<std::uint32_t>* pool = snapshot.Pool(category, difficulty); pool && !pool->empty()) {
     if (label_mode) {
-      for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, tls_rng)) {
+      for (const auto* entry : adaptive_.Choose(result.snapshot, *pool, seen, count, *rng)) {
         result.owned_json.push_back(QuestionJsonWithoutAnswer(entry->json));
         served_ids.push_back(entry->id);
       }
@@ -62,7 +68,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
       note_served();
       return result;
     }
-    for (const auto* entry : snapshot.Sample(category, difficulty, count, tls_rng, seen)) {
+    for (const auto* entry : snapshot.Sample(category, difficulty, count, *rng, seen)) {
       result.question_json.emplace_back(entry->json);
       served_ids.push_back(entry->id);
     }
@@ -86,7 +92,7 @@ Outcome<FetchedQuestions> GameService::FetchQuestions(const std::string& user_id
   const std::size_t n = std::min(pool.size(), count);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t part_end = i < unanswered ? unanswered : pool.size();
-    std::swap(pool[i], pool[i + tls_rng.Below(part_end - i)]);
+    std::swap(pool[i], pool[i + rng->Below(part_end - i)]);
   }
   pool.resize(n);
   auto questions = store_.GetQuestions(pool);

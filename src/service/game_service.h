@@ -144,6 +144,11 @@ class GameService {
   // so questions written by other tools appear before the next catalog
   // refresh. 404 when there are none.
   Outcome<FetchedQuestions> FetchQuestions(const std::string& user_id, const FetchRequest& request);
+  // From here on, fetches draw from one generator of this seed (taken in
+  // turn) instead of each thread's own, so the same calls in the same order
+  // get the same questions: for simulations and tests. REQUIRES: no fetch
+  // runs concurrently with this call.
+  void SeedQuestionChoice(std::uint64_t seed) { seeded_rng_.emplace(seed); }
   Outcome<AnswerSubmissionResult> SubmitAnswers(const std::string& user_id, const std::vector<AnswerInput>& answers,
                                                 std::int64_t now_ms);
   Outcome<DailyView> FetchDaily(const std::string& user_id, const CivilDate& date, const CivilDate& today,
@@ -184,6 +189,8 @@ class GameService {
   ServedQuestions* const served_;
   AnsweredQuestions answered_;
   AdaptiveChoice adaptive_;
+  std::optional<SplitMix64> seeded_rng_;  // under seeded_mu_; see SeedQuestionChoice
+  std::mutex seeded_mu_;
   mutable std::mutex daily_mu_;
   bool first_day_known_ = false;
   std::optional<std::string> first_day_;  // under daily_mu_, once known

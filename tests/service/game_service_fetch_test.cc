@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -118,6 +119,45 @@ TEST_F(GameFetchTest, LabelModeServesTheLeastSettledQuestionsFirst) {
     ASSERT_TRUE(fetched.ok());
     EXPECT_EQ(Parse(*fetched)[0]["id"], "q3");
   }
+}
+
+TEST_F(GameFetchTest, LabelModeSpreadsPlayersOverQuestionsBetweenTwoFits) {
+  // q3 leans against its label, with too few answers for a dispute; five
+  // questions added after the fit need what fresh ones need. Served again
+  // and again before the next fit, q3 gives way to them: its answers are
+  // on their way.
+  for (int p = 0; p < 4; ++p) {
+    const std::string user = "crowd" + std::to_string(p);
+    for (int i = 0; i < 10; ++i) Answer(user, "q" + std::to_string(i), i != 3 || p == 0);
+  }
+  CrowdTruth crowd(*store_, {});
+  ASSERT_TRUE(crowd.RefitNow().ok());
+  const QuestionJudgment& q3 = crowd.Current()->analysis.questions[3];
+  ASSERT_GT(q3.confidence, 0.5);
+  ASSERT_FALSE(q3.disputed);
+  std::vector<Question> fresh;
+  for (int i = 0; i < 5; ++i) fresh.push_back(testing::MakeQuestion("n" + std::to_string(i)));
+  ASSERT_TRUE(store_->UpsertQuestions(fresh, nullptr).ok());
+  ASSERT_TRUE(catalog_->RefreshNow().ok());
+  GameService game(*store_, *catalog_, kDefaultDailyWindowDays, &crowd, 0.9);
+  game.SeedQuestionChoice(7);
+  std::map<std::string, int> served;
+  for (int player = 0; player < 20; ++player) {
+    auto fetched = game.FetchQuestions("newcomer" + std::to_string(player),
+                                       {.category = "general", .count = 1, .mode = FetchMode::kLabel});
+    ASSERT_TRUE(fetched.ok());
+    ++served[Parse(*fetched)[0]["id"].get<std::string>()];
+  }
+  // q3's need (1 + its confidence) and the fresh ones' (0.2), each divided
+  // by the times served: q3 most, and every fresh one too.
+  EXPECT_GE(served["q3"], 10);
+  EXPECT_LT(served["q3"], 20);
+  int fresh_served = 0;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_GE(served["n" + std::to_string(i)], 1) << i;
+    fresh_served += served["n" + std::to_string(i)];
+  }
+  EXPECT_EQ(fresh_served + served["q3"], 20) << "the agreed questions wait";
 }
 
 TEST(AnswerNeedTest, LeaningAgainstTheLabelComesFirstThenUncertaintyThenDisputesAndSettledOnes) {
