@@ -223,6 +223,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion1StoreDropsTheNormalisedTextIndex) {
     RawDb raw(path_);
     // What version 1 had and later versions do not, and not what they add.
     raw.Exec("CREATE INDEX questions_normalised_index ON questions(normalised_question); DROP TABLE daily_results; "
+             "DROP TABLE resolutions; DROP TABLE served; DROP TABLE crowd_fit; "
              "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 1;");
   }
   auto store = Open();
@@ -320,6 +321,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion2StoreFillsTheDailyResults) {
     raw.Exec("DROP TABLE daily_results; "
              "INSERT INTO users(user_id, created_at, last_active, daily_progress) VALUES "
              "('empty', 'x', 'x', '{}'), ('broken', 'x', 'x', 'not json'), ('list', 'x', 'x', '[1,2]'); "
+             "DROP TABLE resolutions; DROP TABLE served; DROP TABLE crowd_fit; "
              "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 2;");
   }
   auto store = Open();
@@ -353,6 +355,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion3StoreRefoldsThePendingProposals) {
     // What version 3 stored for a full-width question: case folded in ASCII only.
     raw.Exec("UPDATE submitted_questions SET question = '" + fullwidth +
              "', normalised_question = 'ï¼©s the sky blueï¼' WHERE id = 's1'; "
+             "DROP TABLE resolutions; DROP TABLE served; DROP TABLE crowd_fit; "
              "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 3;");
   }
   auto store = Open();
@@ -381,7 +384,8 @@ TEST_F(SqliteStoreTest, OpeningAVersion4StoreMarksTheDailyAnswers) {
   }
   {
     RawDb raw(path_);
-    raw.Exec("ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 4;");
+    raw.Exec("DROP TABLE resolutions; DROP TABLE served; DROP TABLE crowd_fit; "
+             "ALTER TABLE answers DROP COLUMN judgment; PRAGMA user_version = 4;");
   }
   auto store = Open();
   std::map<std::string, Judgment> judgments;
@@ -391,6 +395,29 @@ TEST_F(SqliteStoreTest, OpeningAVersion4StoreMarksTheDailyAnswers) {
   }));
   EXPECT_THAT(judgments, ElementsAre(Pair("q1", Judgment::kDaily), Pair("q2", Judgment::kCounted),
                                      Pair("q3", Judgment::kCounted)));
+}
+
+// Versions 6 and 7 add tables only: a version 5 store gains them and
+// keeps its answers.
+TEST_F(SqliteStoreTest, OpeningAVersion5StoreAddsTheResolutionsServedAndFitTables) {
+  {
+    auto store = Open();
+    Must(store->RecordAnswers(std::vector<Answer>{{"u1", "q2", false, false, 1000.0, std::nullopt}},
+                              "2024-02-01T00:00:00.000Z"));
+  }
+  {
+    RawDb raw(path_);
+    raw.Exec("DROP TABLE resolutions; DROP TABLE served; DROP TABLE crowd_fit; PRAGMA user_version = 5;");
+  }
+  auto store = Open();
+  Must(store->RecordServed(std::vector<ServedQuestion>{{"u1", "q2"}}));
+  EXPECT_THAT(Must(store->ServedAmong("u1", std::vector<std::string>{"q2"})), ElementsAre("q2"));
+  Must(store->PutCrowdFit("{}"));
+  EXPECT_EQ(*Must(store->GetCrowdFit()), "{}");
+  EXPECT_THAT(Must(store->AnsweredQuestionIds("u1")), ElementsAre("q2"));
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(SqliteSchemaVersion()));
+  EXPECT_EQ(raw.One("SELECT count(*) FROM resolutions"), "0");
 }
 
 TEST_F(SqliteStoreTest, OpeningAFileThatIsNotADatabaseFailsClearly) {
