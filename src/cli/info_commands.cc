@@ -60,7 +60,7 @@ int RunInit(const StoreOptions& store_options, std::ostream& out) {
   if (store_options.url.rfind("sqlite:", 0) == 0) {
     out << fmt::format("{} is ready (schema version {})\n", (*store)->Describe(), SqliteSchemaVersion());
   } else {
-    out << fmt::format("{} is ready: all nine tables are active\n", (*store)->Describe());
+    out << fmt::format("{} is ready: all twelve tables are active\n", (*store)->Describe());
   }
   return 0;
 }

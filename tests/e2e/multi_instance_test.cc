@@ -11,6 +11,7 @@
 #include <atomic>
 #include <latch>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -293,6 +294,38 @@ TEST_F(MultiInstanceTest, RateLimitsCountAcrossInstances) {
     ASSERT_EQ(200, r.status) << r.body;
     EXPECT_EQ(std::to_string(5 - i), r.Header("X-RateLimit-Remaining"));
   }
+}
+
+// Judgment hygiene across instances: a question served by one instance
+// counts when the player answers it on the other; one never served to the
+// player does not (it is recorded and scored all the same).
+TEST_F(MultiInstanceTest, AQuestionServedByOneCountsWhenAnsweredOnTheOther) {
+  StartServers({"--min-answer-ms", "0"});
+  const std::string user = NewUserId();
+  Player on_first(ports_[0], user);
+  const json served = on_first.GetOk("/v1/fetch-questions?category=science&num_questions=5")["questions"];
+  ASSERT_EQ(served.size(), 5u);
+  std::set<std::string> served_ids;
+  for (const json& q : served) served_ids.insert(q["id"].get<std::string>());
+  Player other(ports_[0]);
+  json never;
+  const json all = other.GetOk("/v1/fetch-questions?category=science&num_questions=20")["questions"];
+  for (const json& q : all)
+    if (!served_ids.count(q["id"].get<std::string>())) never = q;
+  ASSERT_TRUE(never.is_object()) << all.dump();
+  // A person takes longer than the 0.2 s the note needs to reach the store.
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  Player on_second(ports_[1], user);
+  json answers = Answers(served);
+  answers.push_back({{"question_id", never["id"]}, {"answer", never["answer"]}, {"timestamp", NowSeconds()}});
+  const HttpResult r = on_second.PostJson("/v1/submit-answers", answers);
+  ASSERT_EQ(200, r.status) << r.body;
+  EXPECT_EQ(r.Json()["recorded"], 6);
+  EXPECT_EQ(r.Json()["correct_answers"], 6) << "scored as always";
+  HttpClient second(ports_[1], kCallTimeout);
+  const std::string metrics = second.Get("/metrics").body;
+  EXPECT_THAT(metrics, ::testing::HasSubstr("truthbyte_answers_submitted_total{judgment=\"counted\"} 5\n"));
+  EXPECT_THAT(metrics, ::testing::HasSubstr("truthbyte_answers_submitted_total{judgment=\"unserved\"} 1\n"));
 }
 
 // ---- Store outage ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ constexpr std::size_t kBatchGetLimit = 100;
 constexpr std::size_t kBatchWriteLimit = 25;
 constexpr int kFallbackScanPages = 3;
 // Settings and the questions version live in rate-limits under this prefix,
-// without expiry (the nine tables of the seed have no settings table).
+// without expiry (the seed's nine tables have no settings table).
 constexpr const char* kSettingPrefix = "setting:";
 constexpr const char* kQuestionsVersionKey = "setting:questions_version";
 
@@ -888,27 +888,16 @@ class DynamoDbStore final : public Store {
 
   Result<std::vector<std::string>> ServedAmong(const std::string& user_id,
                                                std::span<const std::string> question_ids) override {
-    const std::string table = Table("served");
+    // A batch may not name one key twice.
     const std::set<std::string> unique(question_ids.begin(), question_ids.end());
-    const std::vector<std::string> ids(unique.begin(), unique.end());
+    std::vector<json> keys;
+    for (const std::string& id : unique)
+      keys.push_back({{"user_id", ToAttributeValue(user_id)}, {"question_id", ToAttributeValue(id)}});
     std::vector<std::string> out;
-    for (std::size_t start = 0; start < ids.size(); start += kBatchGetLimit) {
-      json keys = json::array();
-      for (std::size_t i = start; i < std::min(ids.size(), start + kBatchGetLimit); ++i)
-        keys.push_back({{"user_id", ToAttributeValue(user_id)}, {"question_id", ToAttributeValue(ids[i])}});
-      json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
-      TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
-                                                    [&](const json& reply) -> Status {
-        auto responses = reply.find("Responses");
-        if (responses == reply.end() || !responses->contains(table)) return Status::Ok();
-        for (const auto& raw : (*responses)[table]) {
-          auto item = FromItem(raw);
-          if (!item.ok()) return item.status();
-          out.push_back(Str(*item, "question_id"));
-        }
-        return Status::Ok();
-      }));
-    }
+    TB_RETURN_IF_ERROR(BatchGet(Table("served"), keys, [&](const json& item) {
+      out.push_back(Str(item, "question_id"));
+      return Status::Ok();
+    }));
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -1006,25 +995,15 @@ class DynamoDbStore final : public Store {
       if (head->is_null()) return std::optional<std::string>();
       const std::string generation = Str(*head, "generation");
       const std::int64_t count = Int(*head, "parts");
+      std::vector<json> keys;
+      for (std::int64_t i = 0; i < count; ++i)
+        keys.push_back({{"part", ToAttributeValue(generation + "#" + std::to_string(i))}});
       std::map<std::int64_t, std::string> parts;
-      for (std::int64_t start = 0; start < count; start += kBatchGetLimit) {
-        json keys = json::array();
-        for (std::int64_t i = start; i < std::min<std::int64_t>(count, start + kBatchGetLimit); ++i)
-          keys.push_back({{"part", ToAttributeValue(generation + "#" + std::to_string(i))}});
-        json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
-        TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
-                                                      [&](const json& reply) -> Status {
-          auto responses = reply.find("Responses");
-          if (responses == reply.end() || !responses->contains(table)) return Status::Ok();
-          for (const auto& raw : (*responses)[table]) {
-            auto item = FromItem(raw);
-            if (!item.ok()) return item.status();
-            const std::string part = Str(*item, "part");
-            parts[std::stoll(part.substr(part.find('#') + 1))] = Str(*item, "data");
-          }
-          return Status::Ok();
-        }));
-      }
+      TB_RETURN_IF_ERROR(BatchGet(table, keys, [&](const json& item) {
+        const std::string part = Str(item, "part");
+        parts[std::stoll(part.substr(part.find('#') + 1))] = Str(item, "data");
+        return Status::Ok();
+      }));
       if (static_cast<std::int64_t>(parts.size()) != count) continue;  // replaced meanwhile
       std::string document;
       document.reserve(static_cast<std::size_t>(Int(*head, "bytes")));
@@ -1198,14 +1177,26 @@ class DynamoDbStore final : public Store {
     }
   }
 
-  // BatchGetItem in chunks of 100, retrying UnprocessedKeys with backoff.
   Status LoadQuestions(const std::vector<std::string>& ids, std::map<std::string, Question>* out) {
-    const std::string table = Table("questions");
-    for (std::size_t start = 0; start < ids.size(); start += kBatchGetLimit) {
-      json keys = json::array();
-      for (std::size_t i = start; i < std::min(ids.size(), start + kBatchGetLimit); ++i)
-        keys.push_back({{"id", ToAttributeValue(ids[i])}});
-      json request_items = {{table, {{"Keys", keys}, {"ConsistentRead", true}}}};
+    std::vector<json> keys;
+    keys.reserve(ids.size());
+    for (const std::string& id : ids) keys.push_back({{"id", ToAttributeValue(id)}});
+    return BatchGet(Table("questions"), keys, [&](const json& item) {
+      auto q = QuestionFromItem(item);
+      if (q.ok()) out->emplace(q->id, std::move(*q));
+      return Status::Ok();
+    });
+  }
+
+  // BatchGetItem of `keys` (wire format) in chunks of 100, strongly
+  // consistent, retrying UnprocessedKeys with backoff; visits each item
+  // found (plain JSON), in no particular order.
+  Status BatchGet(const std::string& table, const std::vector<json>& keys,
+                  const std::function<Status(const json&)>& visit) {
+    for (std::size_t start = 0; start < keys.size(); start += kBatchGetLimit) {
+      json chunk = json::array();
+      for (std::size_t i = start; i < std::min(keys.size(), start + kBatchGetLimit); ++i) chunk.push_back(keys[i]);
+      json request_items = {{table, {{"Keys", std::move(chunk)}, {"ConsistentRead", true}}}};
       TB_RETURN_IF_ERROR(client_.CallUntilProcessed("BatchGetItem", std::move(request_items), "UnprocessedKeys",
                                                     [&](const json& reply) -> Status {
         auto responses = reply.find("Responses");
@@ -1213,8 +1204,7 @@ class DynamoDbStore final : public Store {
         for (const auto& raw : (*responses)[table]) {
           auto item = FromItem(raw);
           if (!item.ok()) return item.status();
-          auto q = QuestionFromItem(*item);
-          if (q.ok()) out->emplace(q->id, std::move(*q));
+          TB_RETURN_IF_ERROR(visit(*item));
         }
         return Status::Ok();
       }));
