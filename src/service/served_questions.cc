@@ -19,10 +19,7 @@ void ServedQuestions::Note(const std::string& user_id, std::span<const std::stri
     Entry& e = shard.players[user_id];
     if (now - e.noted >= ttl_ || e.ids.size() >= kMaxIdsPerPlayer) e.ids.clear();
     e.noted = now;
-    for (const std::string& id : question_ids) {
-      auto at = std::lower_bound(e.ids.begin(), e.ids.end(), id);
-      if (at == e.ids.end() || *at != id) e.ids.insert(at, id);
-    }
+    e.ids.insert(question_ids.begin(), question_ids.end());
   }
   std::lock_guard lock(pending_mu_);
   for (const std::string& id : question_ids) pending_.push_back({user_id, id});
@@ -61,7 +58,7 @@ bool ServedQuestions::NotedHere(const std::string& user_id, const std::string& i
   std::lock_guard lock(shard.mu);
   auto it = shard.players.find(user_id);
   if (it == shard.players.end() || Clock::now() - it->second.noted >= ttl_) return false;
-  return std::binary_search(it->second.ids.begin(), it->second.ids.end(), id);
+  return it->second.ids.count(id) > 0;
 }
 
 Status ServedQuestions::Classify(const std::string& user_id, std::span<Answer> answers) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/records.h"
@@ -52,7 +53,7 @@ class ServedQuestions {
 
  private:
   struct Entry {
-    std::vector<std::string> ids;  // sorted
+    std::unordered_set<std::string> ids;
     Clock::time_point noted;
   };
   struct Shard {
