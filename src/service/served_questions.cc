@@ -7,6 +7,10 @@ namespace truthbyte {
 void ServedQuestions::Note(const std::string& user_id, std::span<const std::string> question_ids) {
   if (question_ids.empty()) return;
   const Clock::time_point now = Clock::now();
+  // Only what this process has not noted for the player already goes to
+  // the store: a question served again (mode random fills up with answered
+  // ones) costs no write.
+  std::vector<std::string_view> fresh;
   {
     Shard& shard = ShardOf(user_id);
     std::lock_guard lock(shard.mu);
@@ -19,10 +23,12 @@ void ServedQuestions::Note(const std::string& user_id, std::span<const std::stri
     Entry& e = shard.players[user_id];
     if (now - e.noted >= ttl_ || e.ids.size() >= kMaxIdsPerPlayer) e.ids.clear();
     e.noted = now;
-    e.ids.insert(question_ids.begin(), question_ids.end());
+    for (const std::string& id : question_ids)
+      if (e.ids.insert(id).second) fresh.push_back(id);
   }
+  if (fresh.empty()) return;
   std::lock_guard lock(pending_mu_);
-  for (const std::string& id : question_ids) pending_.push_back({user_id, id});
+  for (std::string_view id : fresh) pending_.push_back({user_id, std::string(id)});
   if (pending_.size() > max_pending_) {
     const std::size_t excess = pending_.size() - max_pending_;
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(excess));
