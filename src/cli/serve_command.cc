@@ -19,6 +19,7 @@
 #include "core/forwarded_for.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/web_files.h"
 #include "service/auth_service.h"
 #include "service/game_service.h"
 #include "service/crowd_truth.h"
@@ -155,9 +156,10 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   GameService game(store, catalog, options.daily_window, options.crowd_refit > 0 ? &crowd : nullptr,
                    options.label_prior, &hygiene, &served);
   ProposalService proposals(store, catalog);
+  const StaticFiles web(WebFiles());
   Api api(api_options,
           Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),
-                        options.crowd_refit > 0 ? &crowd : nullptr},
+                        options.crowd_refit > 0 ? &crowd : nullptr, &web},
           NowUnixMs);
 
   ServerOptions server_options;
