@@ -89,8 +89,12 @@ TEST_F(WebTest, ThePagesReferenceOnlyTheirOwnOriginAndEveryReferenceIsServed) {
         EXPECT_EQ("text/javascript; charset=utf-8", asset.Header("Content-Type")) << ref;
         scripts.insert(ref);
       }
-      if (ref.ends_with(".css")) EXPECT_EQ("text/css; charset=utf-8", asset.Header("Content-Type")) << ref;
-      if (ref.ends_with(".svg")) EXPECT_EQ("image/svg+xml", asset.Header("Content-Type")) << ref;
+      if (ref.ends_with(".css")) {
+        EXPECT_EQ("text/css; charset=utf-8", asset.Header("Content-Type")) << ref;
+      }
+      if (ref.ends_with(".svg")) {
+        EXPECT_EQ("image/svg+xml", asset.Header("Content-Type")) << ref;
+      }
     }
   }
   EXPECT_TRUE(scripts.count("/assets/game.js"));
