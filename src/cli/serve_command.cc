@@ -196,7 +196,7 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   });
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
-    out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",
+    out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (the game; moderation at http://{}:{}/admin)\n",
                        catalog.Current()->entries.size(), store.Describe(), shown_host, port, shown_host, port);
     out.flush();
   });

@@ -44,8 +44,8 @@ export function describeError(error) {
   if (!(error instanceof ApiError)) return 'Something unexpected happened. Please try again.';
   if (error.status === 0) return error.message;
   if (error.status === 429) {
-    const wait = error.retryAfter > 0 ? waitText(error.retryAfter) : 'a little while';
-    return `Too many requests: ${error.message}. Please come back in ${wait}.`;
+    if (error.retryAfter > 0) return `Too many requests for now. Please come back in ${waitText(error.retryAfter)}.`;
+    return `Too many requests for now (${error.message}). Please come back a little later.`;
   }
   if (error.status >= 500) return `The server had a problem (${error.status}): ${error.message}. Please try again.`;
   return `${error.message} (${error.code || error.status}).`;

@@ -77,9 +77,9 @@ function showQuestion() {
 }
 
 async function answer(value) {
-  if (round.answered) return;
-  round.answered = true;
   const q = round.questions[round.index];
+  if (!q || round.answered) return;
+  round.answered = true;
   $('answer-true').disabled = true;
   $('answer-false').disabled = true;
   (value ? $('answer-true') : $('answer-false')).setAttribute('aria-pressed', 'true');
