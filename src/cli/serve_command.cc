@@ -19,6 +19,7 @@
 #include "core/forwarded_for.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/web_files.h"
 #include "service/auth_service.h"
 #include "service/game_service.h"
 #include "service/crowd_truth.h"
@@ -155,9 +156,10 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   GameService game(store, catalog, options.daily_window, options.crowd_refit > 0 ? &crowd : nullptr,
                    options.label_prior, &hygiene, &served);
   ProposalService proposals(store, catalog);
+  const StaticFiles web(WebFiles());
   Api api(api_options,
           Api::Services{&store, &catalog, &auth, &game, &proposals, limiter.get(),
-                        options.crowd_refit > 0 ? &crowd : nullptr},
+                        options.crowd_refit > 0 ? &crowd : nullptr, &web},
           NowUnixMs);
 
   ServerOptions server_options;
@@ -194,7 +196,7 @@ int RunServe(const StoreOptions& cli_store_options, const ServeOptions& options,
   });
   Status s = RunHttpServer(server_options, api, [&](std::uint16_t port) {
     const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
-    out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (try http://{}:{}/v1/categories)\n",
+    out << fmt::format("TruthByte is serving {} questions from {} on http://{}:{}/ (the game; moderation at http://{}:{}/admin)\n",
                        catalog.Current()->entries.size(), store.Describe(), shown_host, port, shown_host, port);
     out.flush();
   });

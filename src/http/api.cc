@@ -39,6 +39,7 @@ Api::Api(ApiOptions options, Services services, std::function<std::int64_t()> cl
         std::vector<std::string> names;
         for (const Route& r : routes_) names.push_back(r.name);
         names.push_back("unrouted");
+        names.push_back("web");
         return names;
       }()) {}
 
@@ -64,9 +65,19 @@ std::optional<std::size_t> Api::FindRoute(std::string_view target) const {
   return best;
 }
 
+const StaticFile* Api::FindWebFile(std::string_view target) const {
+  const std::string_view path = target.substr(0, target.find('?'));
+  // /v1/ is the API's alone, whatever web/ holds.
+  if (!services_.web || path.substr(0, 4) == "/v1/") return nullptr;
+  return services_.web->Find(path);
+}
+
 bool Api::Blocks(const HttpRequest& request) const {
   if (request.method() == http::verb::options) return false;
-  const auto found = FindRoute(std::string_view(request.target().data(), request.target().size()));
+  const std::string_view target(request.target().data(), request.target().size());
+  const auto found = FindRoute(target);
+  // A web file is in memory and not counted.
+  if (!found && FindWebFile(target)) return false;
   // An unrouted request is counted against its address's limit.
   if (!found) return services_.limiter->MayBlock();
   const Route& r = routes_[*found];
@@ -95,7 +106,7 @@ HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_i
   static std::atomic<std::uint64_t> counter{0};
   static const std::string prefix = RandomHex(4);
   const auto start = std::chrono::steady_clock::now();
-  Context ctx{request, client_ip, RequestId(prefix, counter.fetch_add(1)), clock_ms_(), 0, false, {}, {}, {}};
+  Context ctx{request, client_ip, RequestId(prefix, counter.fetch_add(1)), clock_ms_(), 0, false, false, {}, {}, {}};
   HttpResponse response;
   // No exception ends the server: whatever a handler, a service or a store
   // throws is a 500 here, logged with the request id, nothing internal sent.
@@ -108,7 +119,8 @@ HttpResponse Api::Handle(const HttpRequest& request, const std::string& client_i
   }
   Finish(ctx, response);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.Record(ctx.routed ? ctx.route : routes_.size(), static_cast<int>(response.result_int()), seconds);
+  const std::size_t endpoint = ctx.routed ? ctx.route : ctx.web ? routes_.size() + 1 : routes_.size();
+  metrics_.Record(endpoint, static_cast<int>(response.result_int()), seconds);
   return response;
 }
 
@@ -125,6 +137,10 @@ HttpResponse Api::Dispatch(Context& ctx) {
   auto counted = [&] { ctx.rate = services_.limiter->Hit("ip:" + ctx.client_ip, options_.user_limit, kHourSeconds, now); };
 
   if (!ctx.routed) {
+    if (const StaticFile* file = FindWebFile(target)) {
+      ctx.web = true;
+      return WebFile(ctx, *file);
+    }
     counted();
     return Error(ctx, ServiceError::NotFound("no such endpoint"));
   }
@@ -213,7 +229,9 @@ void Api::Finish(Context& ctx, HttpResponse& r) {
     for (const std::string& o : options_.cors_origins) {
       if (o == "*" || o == value) {
         r.set(http::field::access_control_allow_origin, o == "*" ? "*" : value);
-        r.set(http::field::vary, "Origin");
+        // Added to a Vary the response has (a web file's Accept-Encoding).
+        const auto vary = r.find(http::field::vary);
+        r.set(http::field::vary, vary == r.end() ? std::string("Origin") : std::string(vary->value()) + ", Origin");
         r.set(http::field::access_control_expose_headers,
               "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-ID");
         break;
@@ -225,8 +243,20 @@ void Api::Finish(Context& ctx, HttpResponse& r) {
   r.set("X-Content-Type-Options", "nosniff");
   r.keep_alive(ctx.request.keep_alive());
   r.prepare_payload();
+  // A 304 has no content; a Content-Length would have to be the 200's.
+  if (r.result() == http::status::not_modified) r.erase(http::field::content_length);
   // A HEAD response has the headers of the GET response and no content.
   if (ctx.request.method() == http::verb::head) r.body().clear();
+}
+
+HttpResponse Api::WebFile(Context& ctx, const StaticFile& file) {
+  const http::verb method = ctx.request.method();
+  if (method != http::verb::get && method != http::verb::head) {
+    HttpResponse r = Error(ctx, ServiceError::Of(ErrorCode::kMethodNotAllowed, "use GET for " + file.url_path));
+    r.set(http::field::allow, "GET, HEAD");
+    return r;
+  }
+  return services_.web->Respond(file, ctx.request);
 }
 
 HttpResponse Api::Json(Context& ctx, int status, std::string body) {
@@ -257,7 +287,7 @@ HttpResponse Api::ErrorResponse(ErrorCode code, const std::string& message, cons
   HttpRequest request = partial;  // headers only; the body was refused
   request.body().clear();
   request.keep_alive(false);
-  Context ctx{request, client_ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, {}, {}, {}};
+  Context ctx{request, client_ip, "conn-" + RandomHex(4), clock_ms_(), 0, false, false, {}, {}, {}};
   ctx.rate = services_.limiter->Peek("ip:" + client_ip, options_.user_limit, kHourSeconds, ctx.now_ms / 1000);
   HttpResponse r = Error(ctx, ServiceError::Of(code, message));
   Finish(ctx, r);

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/beast/http.hpp>
-
+#include "http/http_message.h"
 #include "http/metrics.h"
+#include "http/static_files.h"
 #include "service/auth_service.h"
 #include "service/crowd_truth.h"
 #include "service/game_service.h"
@@ -24,10 +24,6 @@
 #include "store/store.h"
 
 namespace truthbyte {
-
-namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
 
 struct ApiOptions {
   std::vector<std::string> cors_origins{"*"};
@@ -53,6 +49,8 @@ class Api {
     ProposalService* proposals;
     RateLimiter* limiter;
     CrowdTruth* crowd = nullptr;  // the players' reliabilities, when the server fits them
+    // The web files served outside /v1/ (the game, the dashboard), if any.
+    const StaticFiles* web = nullptr;
   };
   // `clock_ms` gives the current time (milliseconds since the epoch).
   Api(ApiOptions options, Services services, std::function<std::int64_t()> clock_ms);
@@ -117,6 +115,10 @@ class Api {
   HttpResponse Ready(Context& ctx);
   HttpResponse MetricsText(Context& ctx);
   HttpResponse OpenApi(Context& ctx);
+  // Files outside the route table: the web files (static_files.h), served
+  // when no route matches, not counted against any limit.
+  const StaticFile* FindWebFile(std::string_view target) const;
+  HttpResponse WebFile(Context& ctx, const StaticFile& file);
 
   HttpResponse Error(Context& ctx, const ServiceError& error);
   // The player's reliability from the latest crowd fit, if there is one.

@@ -54,6 +54,7 @@ struct Api::Context {
   std::int64_t now_ms = 0;
   std::size_t route = 0;
   bool routed = false;
+  bool web = false;  // a web file, served outside the route table
   std::map<std::string, std::string> query;
   Caller caller;
   std::optional<RateDecision> rate;

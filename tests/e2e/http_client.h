@@ -102,6 +102,8 @@ class HttpClient {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
     parser.header_limit(64 * 1024);
+    // The answer to a HEAD has a Content-Length but no content.
+    parser.skip(verb == http::verb::head);
     stream_->expires_after(timeout_);
     http::async_read(*stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
     Run();
