@@ -22,7 +22,7 @@ done
 packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
-  libcli11-dev libspdlog-dev libfmt-dev libicu-dev
+  libcli11-dev libspdlog-dev libfmt-dev libicu-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
