@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what TruthByte needs to build, test and benchmark, skipping what is
-# already present: the Debian packages, and for the tests Node.js with the
-# npm packages of tests/package.json (dynalite, the DynamoDB-compatible
-# server the DynamoDB tests run against). Needs root (or sudo) only when a
+# already present: the Debian packages, and for the tests Node.js, Chromium
+# and the npm packages of tests/package.json (dynalite, the DynamoDB-compatible
+# server the DynamoDB tests run against; puppeteer-core, which drives
+# /usr/bin/chromium in the browser tests). Needs root (or sudo) only when a
 # Debian package is missing.
 #
 # Usage: scripts/install-deps.sh [--no-test-deps]
-#   --no-test-deps (or TRUTHBYTE_TESTS=OFF): skip Node.js and tests/node_modules.
+#   --no-test-deps (or TRUTHBYTE_TESTS=OFF): skip Node.js, Chromium and
+#   tests/node_modules.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -35,6 +37,10 @@ done
 if [ "$test_deps" = 1 ] && ! command -v node >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
+# The browser tests run Debian's Chromium; puppeteer-core downloads none.
+if [ "$test_deps" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing missing Debian packages: ${missing[*]}" >&2
@@ -46,7 +52,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The test-only npm packages, exactly as locked in tests/package-lock.json.
-if [ "$test_deps" = 1 ] && [ ! -f "$root/tests/node_modules/dynalite/cli.js" ]; then
+if [ "$test_deps" = 1 ] && { [ ! -f "$root/tests/node_modules/dynalite/cli.js" ] ||
+                             [ ! -f "$root/tests/node_modules/puppeteer-core/package.json" ]; }; then
   echo "Installing the tests' npm packages (tests/package-lock.json)" >&2
   (cd "$root" && npm ci --prefix tests --no-audit --no-fund)
 fi

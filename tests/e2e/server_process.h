@@ -107,10 +107,16 @@ class ChildProcess {
 
   // Starts TRUTHBYTE_BINARY with `args`; stdout/stderr go to files in io_.
   void Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    SpawnProgram(TRUTHBYTE_BINARY, args, env);
+  }
+
+  // Starts `program` (a path) with `args`, the same way.
+  void SpawnProgram(const std::string& program, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env) {
     out_path_ = io_.File("stdout");
     err_path_ = io_.File("stderr");
     detail::InstallSafetyNet();
-    pid_ = truthbyte::testing::SpawnTruthbyte(args, env, out_path_, err_path_);
+    pid_ = truthbyte::testing::SpawnProgram(program, args, env, out_path_, err_path_);
     detail::RegisterChild(pid_);
     running_ = true;
   }

@@ -60,15 +60,16 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
-int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                   const std::string& out_path, const std::string& err_path) {
+int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env, const std::string& out_path,
+                 const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-  std::vector<std::string> argv_storage{TRUTHBYTE_BINARY};
+  std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
@@ -87,10 +88,15 @@ int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::str
   envp.push_back(nullptr);
 
   pid_t pid;
-  const int rc = posix_spawn(&pid, TRUTHBYTE_BINARY, &actions, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " TRUTHBYTE_BINARY);
+  if (rc != 0) throw std::runtime_error("cannot start " + program);
   return pid;
+}
+
+int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                   const std::string& out_path, const std::string& err_path) {
+  return SpawnProgram(TRUTHBYTE_BINARY, args, env, out_path, err_path);
 }
 
 CommandResult RunTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {

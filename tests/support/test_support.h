@@ -43,9 +43,14 @@ struct CommandResult {
   std::string err;
 };
 
-// Starts the truthbyte binary with `args`, stdin from /dev/null, stdout and
+// Starts `program` (a path) with `args`, stdin from /dev/null, stdout and
 // stderr into the two files, and the environment without any TRUTHBYTE_*
 // variable plus `env`. Returns the process id; throws when it cannot start.
+int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env, const std::string& out_path,
+                 const std::string& err_path);
+
+// SpawnProgram with the truthbyte binary under test.
 int SpawnTruthbyte(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                    const std::string& out_path, const std::string& err_path);
 
