@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: builds Release and the sanitizer build, and runs
 # every test (unit, store conformance on SQLite and dynalite, DynamoDB
-# protocol, CLI, end-to-end) in both.
+# protocol, CLI, end-to-end, the game in headless Chromium) in both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
