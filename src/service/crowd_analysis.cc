@@ -15,6 +15,13 @@ QuestionJudgment UnansweredJudgment(const std::string& question_id, bool label, 
   return j;
 }
 
+void JudgeAgainstLabel(QuestionJudgment& j, double dispute_confidence, int dispute_min_answers,
+                       const Resolution* resolution) {
+  j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
+  j.disputed = j.answers >= dispute_min_answers && j.confidence >= dispute_confidence &&
+               !(resolution && Settles(*resolution, j.label));
+}
+
 int EmpiricalDifficulty(double share_right) {
   if (share_right >= 0.9) return 1;
   if (share_right >= 0.75) return 2;
@@ -78,9 +85,8 @@ Result<CrowdAnalysis> AnalyzeCrowd(Store& store, const CrowdAnalysisOptions& opt
   for (std::size_t q = 0; q < analysis.questions.size(); ++q) {
     QuestionJudgment& j = analysis.questions[q];
     j.p_true = fit.p_true[q];
-    j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
-    j.disputed = j.answers >= options.dispute_min_answers && j.confidence >= options.dispute_confidence &&
-                 !(j.resolution && Settles(*j.resolution, j.label));
+    JudgeAgainstLabel(j, options.dispute_confidence, options.dispute_min_answers,
+                      j.resolution ? &*j.resolution : nullptr);
     analysis.disputed += j.disputed ? 1 : 0;
   }
   for (std::size_t p = 0; p < analysis.players.size(); ++p) {

@@ -60,6 +60,14 @@ struct CrowdAnalysis {
   int disputed = 0;
 };
 
+// Judges `j` (its p_true, answers and label set) against its label:
+// `confidence` is the posterior against the label, and the question is
+// disputed with at least `dispute_min_answers` answers and that confidence
+// at `dispute_confidence`, unless `resolution` (its latest, or null)
+// settles it (Settles). AnalyzeCrowd and a question's statistics alike.
+void JudgeAgainstLabel(QuestionJudgment& j, double dispute_confidence, int dispute_min_answers,
+                       const Resolution* resolution);
+
 // What the model says of a question with no answers (or one newer than the
 // fit): its label's prior, nothing more.
 QuestionJudgment UnansweredJudgment(const std::string& question_id, bool label, double label_prior);

@@ -86,14 +86,12 @@ Outcome<QuestionStats> StatsOf(const CrowdSnapshot& crowd, const QuestionCatalog
                        ? *it
                        : UnansweredJudgment(question_id, entry->answer, crowd.label_prior);
   QuestionJudgment& j = stats.judgment;
-  if (j.label != entry->answer) {
-    // Flipped since the fit: the posterior stands, judged against the label now.
-    j.label = entry->answer;
-    j.confidence = j.label ? 1.0 - j.p_true : j.p_true;
-  }
-  j.disputed = j.answers >= crowd.dispute_min_answers && j.confidence >= crowd.dispute_confidence &&
-               !SettledNow(catalog, question_id, j.label);
-  if (const Resolution* r = catalog.ResolutionOf(question_id)) j.resolution = *r;
+  // The posterior stands, judged against the label and the resolution now
+  // (a flip or a decision since the fit shows at once).
+  j.label = entry->answer;
+  const Resolution* resolution = catalog.ResolutionOf(question_id);
+  JudgeAgainstLabel(j, crowd.dispute_confidence, crowd.dispute_min_answers, resolution);
+  if (resolution) j.resolution = *resolution;
   if (j.answers > 0) stats.agreement = static_cast<double>(j.label ? j.true_votes : j.answers - j.true_votes) / j.answers;
   return stats;
 }

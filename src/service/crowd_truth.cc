@@ -25,6 +25,21 @@ void CrowdSnapshot::Index() {
   });
 }
 
+namespace {
+
+// A fit with the options it was made with, indexed.
+std::shared_ptr<CrowdSnapshot> MakeSnapshot(CrowdAnalysis analysis, const CrowdAnalysisOptions& options) {
+  auto snapshot = std::make_shared<CrowdSnapshot>();
+  snapshot->analysis = std::move(analysis);
+  snapshot->label_prior = options.label_prior;
+  snapshot->dispute_confidence = options.dispute_confidence;
+  snapshot->dispute_min_answers = options.dispute_min_answers;
+  snapshot->Index();
+  return snapshot;
+}
+
+}  // namespace
+
 std::shared_ptr<const CrowdSnapshot> CrowdTruth::Current() const {
   std::lock_guard lock(mu_);
   return current_;
@@ -35,12 +50,7 @@ bool CrowdTruth::StartFrom(StoredFit fit) {
   if (o.label_prior != options_.label_prior || o.dispute_confidence != options_.dispute_confidence ||
       o.dispute_min_answers != options_.dispute_min_answers)
     return false;
-  auto snapshot = std::make_shared<CrowdSnapshot>();
-  snapshot->analysis = std::move(fit.analysis);
-  snapshot->label_prior = o.label_prior;
-  snapshot->dispute_confidence = o.dispute_confidence;
-  snapshot->dispute_min_answers = o.dispute_min_answers;
-  snapshot->Index();
+  auto snapshot = MakeSnapshot(std::move(fit.analysis), o);
   std::lock_guard lock(mu_);
   if (current_) return false;
   current_ = std::move(snapshot);
@@ -57,12 +67,7 @@ Status CrowdTruth::RefitNow() {
     failed_refits_.fetch_add(1, std::memory_order_relaxed);
     return analysis.status();
   }
-  auto snapshot = std::make_shared<CrowdSnapshot>();
-  snapshot->analysis = std::move(*analysis);
-  snapshot->label_prior = options_.label_prior;
-  snapshot->dispute_confidence = options_.dispute_confidence;
-  snapshot->dispute_min_answers = options_.dispute_min_answers;
-  snapshot->Index();
+  auto snapshot = MakeSnapshot(std::move(*analysis), options_);
   {
     std::lock_guard lock(mu_);
     current_ = std::move(snapshot);
